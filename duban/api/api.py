@@ -1,0 +1,93 @@
+"""The REST API: /api/, OpenAPI at /api/openapi.json, Swagger UI (bundled, offline) at /api/docs.
+
+One error shape everywhere: ``{"code": "...", "message": "...", "extra": {...}}``.
+Authentication: ``Authorization: Bearer dbn_…`` (a personal token) or the browser session.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from duban.core.errors import DubanError
+from duban.org.auth import user_for_token
+
+
+class TokenAuth(HttpBearer):
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request, token):
+        user = user_for_token(token)
+        if user is None:
+            return None
+        request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser session, with Django's CSRF check on unsafe methods."""
+
+    param_name = "sessionid"
+
+    def __init__(self):
+        super().__init__(csrf=True)
+
+    def authenticate(self, request, key):
+        if request.user.is_authenticated and request.user.is_active:
+            return request.user
+        return None
+
+
+api = NinjaAPI(
+    title="duban API",
+    version="1",
+    description="督办 duban: units, users, plans, reports, supervision. Errors: {code, message, extra}.",
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+)
+
+
+def _error(request, status: int, code: str, message: str, extra: dict | None = None):
+    return api.create_response(
+        request, {"code": code, "message": message, "extra": extra or {}}, status=status
+    )
+
+
+@api.exception_handler(DubanError)
+def on_domain_error(request, exc: DubanError):
+    return _error(request, exc.status, exc.code, str(exc.message), exc.extra)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    return _error(request, 403, "forbidden", str(exc) or _("You may not do this."))
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return _error(
+        request, 401, "unauthenticated", _("Sign in, or send a valid API token as “Authorization: Bearer …”.")
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation(request, exc: NinjaValidationError):
+    return _error(request, 422, "validation", _("The request is not valid."), {"errors": exc.errors})
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, "error", str(exc))
+
+
+from duban.api.routers import org as org_router  # noqa: E402
+
+api.add_router("/", org_router.router)

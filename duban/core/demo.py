@@ -1,0 +1,9 @@
+"""`duban demo`: every app adds its demo data here, in dependency order."""
+
+
+def load_demo(stdout=None) -> dict:
+    from duban.org.demo import load_demo_org
+
+    summary = {}
+    summary.update(load_demo_org())
+    return summary
