@@ -42,8 +42,8 @@ format: install
 	$(VENV)/ruff format .
 
 messages: install
-	$(VENV)/duban makemessages -l zh_Hans --no-obsolete --no-location --no-fuzzy-matching -i ".venv/*" -i "var/*" -i "docparse/*" -i "bench/*" -i "tests/*" -i "static/*"
-	$(VENV)/duban compilemessages -l zh_Hans -i ".venv"
+	$(VENV)/duban makemessages -l zh_Hans --no-obsolete --no-location -i ".venv/*" -i "var/*" -i "docparse/*" -i "bench/*" -i "tests/*" -i "static/*" -i "test-artifacts/*"
+	$(VENV)/duban compilemessages -l zh_Hans -i ".venv" -i "var"
 
 bench: install
 	$(VENV)/python bench/run.py
