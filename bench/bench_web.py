@@ -36,13 +36,18 @@ def build_tree():
     group = Unit.objects.create(code="bench-lg", name="基准领导小组", kind="leading_group")
     office = Unit.objects.create(code="bench-office", name="基准督办办", kind="office", parent=group)
     units = [group, office]
-    prefectures = [Unit(code=f"p{i}", name=f"第{i}市人民政府", kind="prefecture", aliases=[f"第{i}市"]) for i in range(20)]
+    prefectures = [
+        Unit(code=f"p{i}", name=f"第{i}市人民政府", kind="prefecture", aliases=[f"第{i}市"])
+        for i in range(20)
+    ]
     Unit.objects.bulk_create(prefectures)
     units += prefectures
     counties = []
     for i in range(N_UNITS - len(units)):
         parent = prefectures[i % len(prefectures)]
-        counties.append(Unit(code=f"c{i}", name=f"第{i}县人民政府", short_name=f"第{i}县", kind="county", parent=parent))
+        counties.append(
+            Unit(code=f"c{i}", name=f"第{i}县人民政府", short_name=f"第{i}县", kind="county", parent=parent)
+        )
     Unit.objects.bulk_create(counties)
     admin = User.objects.create_user("bench-admin", password="x")
     Membership.objects.create(user=admin, unit=office, role="admin")

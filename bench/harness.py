@@ -22,7 +22,7 @@ def summary(ms: list[float]) -> dict:
     return {
         "n": len(s),
         "p50_ms": round(statistics.median(s), 3),
-        "p95_ms": round(s[min(len(s) - 1, int(round(0.95 * (len(s) - 1))))], 3),
+        "p95_ms": round(s[min(len(s) - 1, round(0.95 * (len(s) - 1)))], 3),
         "mean_ms": round(statistics.fmean(s), 3),
     }
 

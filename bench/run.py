@@ -22,7 +22,11 @@ def main(argv: list[str]) -> int:
     for name in names:
         print(f"[bench] {name} …", flush=True)
         proc = subprocess.run(
-            [sys.executable, "-c", f"import json, bench.{name} as b; print(json.dumps(b.run(), ensure_ascii=False))"],
+            [
+                sys.executable,
+                "-c",
+                f"import json, bench.{name} as b; print(json.dumps(b.run(), ensure_ascii=False))",
+            ],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -41,8 +45,13 @@ def main(argv: list[str]) -> int:
         for case, r in result.items():
             if case.startswith("_") or not isinstance(r, dict) or "p50_ms" not in r:
                 continue
-            rows.append((name, case, r["p50_ms"], r["p95_ms"], r.get("ratio_p50", "—"), r.get("ratio_p95", "—")))
-    table = ["| bench | case | p50 ms | p95 ms | p50 / baseline | p95 / baseline |", "|---|---|---:|---:|---:|---:|"]
+            rows.append(
+                (name, case, r["p50_ms"], r["p95_ms"], r.get("ratio_p50", "—"), r.get("ratio_p95", "—"))
+            )
+    table = [
+        "| bench | case | p50 ms | p95 ms | p50 / baseline | p95 / baseline |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
     table += [f"| {a} | {b} | {c} | {d} | {e} | {f} |" for a, b, c, d, e, f in rows]
     (RESULTS / "latest.md").write_text("\n".join(table) + "\n")
     print("\n".join(table))

@@ -38,7 +38,9 @@ def browser():
 
     exe = shutil.which("chromium") or shutil.which("chromium-browser")
     if exe is None:
-        pytest.fail("chromium not found: run `make install` as root, or apt-get install -y chromium / 未找到 chromium")
+        pytest.fail(
+            "chromium not found: run `make install` as root, or apt-get install -y chromium / 未找到 chromium"
+        )
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS, headless=True)
         yield b
@@ -47,7 +49,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="zh-CN", base_url=live_server.url)
+    context = browser.new_context(
+        viewport={"width": 1360, "height": 900}, locale="zh-CN", base_url=live_server.url
+    )
     context.set_default_timeout(15000)
     pg = context.new_page()
     yield pg

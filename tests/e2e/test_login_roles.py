@@ -1,6 +1,6 @@
 import pytest
-from playwright.sync_api import expect
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from duban.org.demo import DEMO_PASSWORD
 

@@ -187,3 +187,24 @@ class ConsoleScriptTests(TestCase):
         self.assertIn("找不到备份文件", r.stderr)
         self.assertIn("not found", r.stderr)
         self.assertNotIn("Traceback", r.stderr)
+
+
+class ParseCommandTests(TestCase):
+    def test_duban_parse_prints_the_contract_and_the_text_tree(self):
+        exe = Path(sys.executable).parent / "duban"
+        corpus = Path(__file__).resolve().parents[3] / "docparse" / "tests" / "corpus"
+        doc = sorted(corpus.glob("01_*.txt"))[0]
+        r = subprocess.run([str(exe), "parse", str(doc)], capture_output=True, text=True, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        data = json.loads(r.stdout)
+        self.assertTrue(data["sections"])
+        r = subprocess.run([str(exe), "parse", str(doc), "--format", "text"], capture_output=True, text=True, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("›", r.stdout)
+
+    def test_bad_input_exits_2_with_one_bilingual_line(self):
+        exe = Path(sys.executable).parent / "duban"
+        r = subprocess.run([str(exe), "parse", "/nonexistent.txt"], capture_output=True, text=True, timeout=120)
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1)
+        self.assertNotIn("Traceback", r.stderr)
