@@ -53,7 +53,10 @@ def check_po(po_path: Path, problems: list[str]) -> None:
 
 def check_sources(problems: list[str]) -> None:
     files = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     ).stdout.split()
     with tempfile.TemporaryDirectory() as tmp:
         for f in files:
@@ -62,7 +65,11 @@ def check_sources(problems: list[str]) -> None:
                 dst = Path(tmp) / f
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(src, dst)
-        env = {**os.environ, "DUBAN_LOCALE_DIR": str(Path(tmp) / "locale"), "DUBAN_VAR_DIR": str(Path(tmp) / "var")}
+        env = {
+            **os.environ,
+            "DUBAN_LOCALE_DIR": str(Path(tmp) / "locale"),
+            "DUBAN_VAR_DIR": str(Path(tmp) / "var"),
+        }
         args = [sys.executable, "manage.py", *MAKEMESSAGES]
         for pattern in IGNORE:
             args += ["-i", pattern]
@@ -73,7 +80,9 @@ def check_sources(problems: list[str]) -> None:
             known = {(e.msgctxt, e.msgid) for e in polib.pofile(str(real))} if real.exists() else set()
             for entry in polib.pofile(str(fresh_path)):
                 if not entry.obsolete and (entry.msgctxt, entry.msgid) not in known:
-                    problems.append(f"{rel}: not in the catalogue (run make messages, then translate): {entry.msgid!r}")
+                    problems.append(
+                        f"{rel}: not in the catalogue (run make messages, then translate): {entry.msgid!r}"
+                    )
 
 
 def main() -> int:

@@ -27,7 +27,9 @@ def main(po_path: str, json_path: str) -> int:
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
     po.save()
-    subprocess.run(["msgfmt", "--check-format", "-o", str(Path(po_path).with_suffix(".mo")), po_path], check=True)
+    subprocess.run(
+        ["msgfmt", "--check-format", "-o", str(Path(po_path).with_suffix(".mo")), po_path], check=True
+    )
     missing = [e.msgid for e in po.untranslated_entries()]
     for m in missing:
         print(f"missing: {m!r}")

@@ -52,7 +52,9 @@ def unit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "kind": kinds.get(node.unit.kind, node.unit.kind),
             "members": node.unit.member_count,
             "active": node.unit.is_active,
-            "href": f"{detail_url}{node.unit.pk}/" if acc.sees_everything or node.unit.pk in acc.staff_unit_ids else "",
+            "href": f"{detail_url}{node.unit.pk}/"
+            if acc.sees_everything or node.unit.pk in acc.staff_unit_ids
+            else "",
         }
         for node in flatten_tree(unit_tree(units))
     ]

@@ -198,13 +198,17 @@ class ParseCommandTests(TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         data = json.loads(r.stdout)
         self.assertTrue(data["sections"])
-        r = subprocess.run([str(exe), "parse", str(doc), "--format", "text"], capture_output=True, text=True, timeout=120)
+        r = subprocess.run(
+            [str(exe), "parse", str(doc), "--format", "text"], capture_output=True, text=True, timeout=120
+        )
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("›", r.stdout)
 
     def test_bad_input_exits_2_with_one_bilingual_line(self):
         exe = Path(sys.executable).parent / "duban"
-        r = subprocess.run([str(exe), "parse", "/nonexistent.txt"], capture_output=True, text=True, timeout=120)
+        r = subprocess.run(
+            [str(exe), "parse", "/nonexistent.txt"], capture_output=True, text=True, timeout=120
+        )
         self.assertEqual(r.returncode, 2)
         self.assertEqual(len(r.stderr.strip().splitlines()), 1)
         self.assertNotIn("Traceback", r.stderr)
