@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "duban.core",
     "duban.org",
     "duban.audit",
+    "duban.notify",
+    "duban.plans",
     "duban.api",
     # third party
     "ninja",

@@ -89,5 +89,8 @@ def on_http_error(request, exc: HttpError):
 
 
 from duban.api.routers import org as org_router  # noqa: E402
+from duban.api.routers import plans as plans_router  # noqa: E402
 
 api.add_router("/", org_router.router)
+api.add_router("/", plans_router.router)
+

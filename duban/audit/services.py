@@ -38,7 +38,7 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     return out
 
 
-def audit_record(
+def build_audit_event(
     *,
     actor: Any,
     action: str,
@@ -50,12 +50,13 @@ def audit_record(
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEvent:
+    """An unsaved event; audit_record() saves one, audit_record_many() saves a batch."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk if object_id is None else object_id
         object_repr = str(obj) if object_repr is None else object_repr
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=user,
         actor_name=(user.get_full_name() or user.username) if user else "",
         source=current_source(),
@@ -68,3 +69,14 @@ def audit_record(
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
     )
+
+
+def audit_record(**kwargs: Any) -> AuditEvent:
+    event = build_audit_event(**kwargs)
+    event.save()
+    return event
+
+
+def audit_record_many(events: list[AuditEvent]) -> None:
+    """Save events built with build_audit_event() in one go (bulk changes of thousands of rows)."""
+    AuditEvent.objects.bulk_create(events, batch_size=1000)

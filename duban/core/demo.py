@@ -6,4 +6,7 @@ def load_demo(stdout=None) -> dict:
 
     summary = {}
     summary.update(load_demo_org())
+    from duban.plans.demo import load_demo_plans
+
+    summary.update(load_demo_plans())
     return summary

@@ -11,15 +11,40 @@ class DubanError(Exception):
     status = 400
     code = "invalid"
 
-    def __init__(self, message: str | Promise, *, code: str | None = None, extra: dict | None = None):
+    def __init__(
+        self,
+        message: str | Promise,
+        *,
+        code: str | None = None,
+        extra: dict | None = None,
+        params: dict | None = None,
+    ):
         super().__init__(str(message))
-        self.message = message
+        self._message = message
+        # With params the message is formatted when shown, so it can be shown in either language.
+        self.params = params
         if code:
             self.code = code
         self.extra = extra or {}
 
+    @property
+    def message(self) -> str:
+        text = str(self._message)
+        return text % self.params if self.params else text
+
+    def in_language(self, language: str) -> str:
+        from django.utils import translation
+
+        with translation.override(language):
+            return self.message
+
+    def bilingual(self) -> str:
+        """“中文 / English”, for the command line."""
+        zh, en = self.in_language("zh-hans"), self.in_language("en")
+        return zh if zh == en else f"{zh} / {en}"
+
     def __str__(self) -> str:
-        return str(self.message)
+        return self.message
 
 
 class InvalidInput(DubanError):

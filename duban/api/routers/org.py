@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from duban.api.schemas import ERRORS, ErrorOut
 from duban.org import services
@@ -138,7 +138,7 @@ def me_password(request, payload: PasswordIn):
     services.user_change_own_password(
         user=request.auth, old_password=payload.old_password, new_password=payload.new_password
     )
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me/tokens", response=list[TokenOut], summary="My API tokens")
@@ -152,7 +152,7 @@ def me_tokens(request):
 def me_token_create(request, payload: TokenCreateIn):
     token, raw = services.api_token_create(actor=request.auth, user=request.auth, name=payload.name)
     out = TokenOut.from_orm(token).model_dump()
-    return 201, {**out, "token": raw}
+    return Status(201, {**out, "token": raw})
 
 
 @router.post(
@@ -203,7 +203,7 @@ def unit_create(request, payload: UnitCreateIn):
         parent=_parent(payload.parent_id),
         sort_order=payload.sort_order,
     )
-    return 201, unit
+    return Status(201, unit)
 
 
 @router.post(
@@ -258,4 +258,4 @@ def unit_reactivate(request, unit_id: int, payload: VersionIn):
 def unit_delete(request, unit_id: int):
     unit = get_unit_for_admin(request.auth, unit_id)
     services.unit_delete(actor=request.auth, unit=unit)
-    return 204, None
+    return Status(204, None)

@@ -13,4 +13,4 @@ class DubanCommand(BaseCommand):
             try:
                 return super().execute(*args, **options)
             except DubanError as e:
-                raise CommandError(str(e.message)) from e
+                raise CommandError(e.bilingual()) from e
