@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "duban.audit",
     "duban.notify",
     "duban.plans",
+    "duban.reports",
     "duban.api",
     # third party
     "ninja",
@@ -213,6 +214,28 @@ TASKS = {
 }
 
 DEFAULT_FROM_EMAIL = env("DUBAN_FROM_EMAIL", "duban@localhost")
+# Mail (Django 6.1 MAILERS): SMTP to DUBAN_SMTP_HOST:DUBAN_SMTP_PORT, 127.0.0.1:25 by default.
+# E-mail notifications stay off until DUBAN_EMAIL=1; the other channels need no settings.
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": env("DUBAN_SMTP_HOST", "127.0.0.1"),
+            "port": envint("DUBAN_SMTP_PORT", 25),
+            "username": env("DUBAN_SMTP_USER"),
+            "password": env("DUBAN_SMTP_PASSWORD"),
+            "use_tls": envbool("DUBAN_SMTP_STARTTLS", False),
+            "use_ssl": envbool("DUBAN_SMTP_SSL", False),
+            "timeout": envint("DUBAN_SMTP_TIMEOUT", 10),
+        },
+    }
+}
+DUBAN_EMAIL_ENABLED = envbool("DUBAN_EMAIL", False)
+DUBAN_NOTIFY_MAILER = "default"
+# Seconds a webhook or chat robot may take to answer before the attempt counts as failed.
+DUBAN_NOTIFY_TIMEOUT = envint("DUBAN_NOTIFY_TIMEOUT", 10)
+# The address people open duban at, for the links in e-mails and chat messages.
+DUBAN_BASE_URL = env("DUBAN_BASE_URL", "http://127.0.0.1:8000")
 
 NINJA_PAGINATION_PER_PAGE = 100
 

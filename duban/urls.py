@@ -46,5 +46,6 @@ urlpatterns = [
     path("audit/", audit_views.audit_log, name="audit-log"),
     path("inbox/", include("duban.notify.urls")),
     path("", include("duban.plans.urls")),
+    path("", include("duban.reports.urls")),
     path("api/", api.urls),
 ]

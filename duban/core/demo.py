@@ -9,4 +9,7 @@ def load_demo(stdout=None) -> dict:
     from duban.plans.demo import load_demo_plans
 
     summary.update(load_demo_plans())
+    from duban.reports.demo import load_demo_reports
+
+    summary.update(load_demo_reports())
     return summary

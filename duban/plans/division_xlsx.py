@@ -5,8 +5,8 @@ import datetime
 import io
 import re
 import zipfile
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook

@@ -149,7 +149,10 @@ def assignment_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     else:
         try:
             services.assignment_accept_suggestion(
-                actor=request.user, assignment=a, unit=unit, version=int(version) if version.isdigit() else None
+                actor=request.user,
+                assignment=a,
+                unit=unit,
+                version=int(version) if version.isdigit() else None,
             )
         except DubanError as e:
             error = str(e.message)
