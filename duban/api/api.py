@@ -95,4 +95,3 @@ from duban.api.routers import reports as reports_router  # noqa: E402
 api.add_router("/", org_router.router)
 api.add_router("/", plans_router.router)
 api.add_router("/", reports_router.router)
-
