@@ -60,8 +60,17 @@ def _secret_key() -> str:
     # A development key that survives restarts (sessions stay valid) but is never committed.
     path = VAR_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        # Several processes may start at once (test workers, web + worker): write a private file and
+        # link it into place, which succeeds for exactly one of them; the others read the winner's.
+        tmp = path.with_name(f"secret_key.{os.getpid()}.tmp")
+        tmp.write_text(secrets.token_urlsafe(50))
+        tmp.chmod(0o600)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
     return path.read_text().strip()
 
 
@@ -78,6 +87,7 @@ INSTALLED_APPS = [
     "duban.notify",
     "duban.plans",
     "duban.reports",
+    "duban.supervision",
     "duban.api",
     # third party
     "ninja",
@@ -138,7 +148,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["TEST"] = {"NAME": env("DUBAN_TEST_SQLITE_NAME") or None}
+    # Tests use a file too (not SQLite's shared in-memory database): browser tests run a live server
+    # beside the test code, and only a file gets WAL and the busy timeout; the in-memory shared cache
+    # answers "table is locked" instead of waiting. pytest-xdist adds _gw0, _gw1 … per worker.
+    DATABASES["default"]["TEST"] = {"NAME": env("DUBAN_TEST_SQLITE_NAME") or str(VAR_DIR / "test.sqlite3")}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})
 else:

@@ -47,5 +47,6 @@ urlpatterns = [
     path("inbox/", include("duban.notify.urls")),
     path("", include("duban.plans.urls")),
     path("", include("duban.reports.urls")),
+    path("", include("duban.supervision.urls")),
     path("api/", api.urls),
 ]

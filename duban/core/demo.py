@@ -12,4 +12,7 @@ def load_demo(stdout=None) -> dict:
     from duban.reports.demo import load_demo_reports
 
     summary.update(load_demo_reports())
+    from duban.supervision.demo import load_demo_supervision
+
+    summary.update(load_demo_supervision())
     return summary

@@ -112,9 +112,15 @@ class RowRenderer:
                     f' <button class="linkbtn small" form="row-actions" formaction="{self.edit}{r["id"]}/unassign-measure/">'
                     f"{escape(t['follow'])}</button>"
                 )
+        light = r.get("light")
+        light_html = (
+            f'<span class="light light-{light.color}" title="{escape(light.reason)}" aria-label="{escape(light.reason)}"></span> '
+            if light is not None
+            else ""
+        )
         html = (
             f'<tr id="a-{r["id"]}" class="{" ".join(classes)}">{check}'
-            f'<td class="nowrap key">{escape(r["key"])}</td>'
+            f'<td class="nowrap key">{light_html}{escape(r["key"])}</td>'
             f'<td class="dv-title"><div><b>{escape(r["title"])}</b></div>{body}{resp}{self.measures(r)}{err}</td>'
             f"<td>{lead}{self.suggestions(r)}</td>"
             f"<td>{escape(r['cooperating']) or '—'}</td>"

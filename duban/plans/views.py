@@ -164,6 +164,10 @@ def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
         .order_by("due_date", "item__plan_id", "item__order")
     )
     rows = []
+    tasks = list(tasks)
+    from duban.supervision.selectors import lights_for
+
+    lights = lights_for([a.pk for a in tasks], today)
     for a in tasks:
         lead_here = a.lead_unit_id in unit_ids
         days = (a.due_date - today).days if a.due_date else None
@@ -172,6 +176,7 @@ def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "a": a,
                 "role": _("Lead") if lead_here else _("Cooperating"),
                 "lead_here": lead_here,
+                "light": lights.get(a.pk),
                 "days": days,
                 "abs_days": abs(days) if days is not None else None,
                 "status": "overdue"

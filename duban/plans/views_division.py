@@ -25,6 +25,7 @@ from duban.plans.forms import AssignmentForm, DivisionUploadForm, MilestoneForm
 from duban.plans.models import Assignment, DivisionUpload
 from duban.plans.rows import RowRenderer
 from duban.plans.selectors import division_rows, plan_counts
+from duban.supervision.selectors import lights_for
 
 
 @login_required
@@ -60,7 +61,9 @@ def division(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     filters = _filters(request)
     rows = division_rows(plan, **filters)
     renderer = RowRenderer(can_write=can_write and plan.status != plan.Status.CLOSED)
+    lights = lights_for([r["id"] for r in rows]) if plan.status != plan.Status.DRAFT else {}
     for r in rows:
+        r["light"] = lights.get(r["id"])
         r["html"] = renderer.row(r)
     filter_unit = Unit.objects.filter(pk=filters["unit_id"]).first() if filters["unit_id"] else None
     ctx = {
@@ -88,6 +91,8 @@ def _row_context(request, a: Assignment, **extra) -> dict:
 
 def _row_response(request, a: Assignment, *, error: str | None = None, saved: bool = False) -> HttpResponse:
     r = _row_context(request, a)["r"]
+    if a.item.plan.status != a.item.plan.Status.DRAFT:
+        r["light"] = lights_for([a.pk]).get(a.pk)
     return HttpResponse(RowRenderer(can_write=True).row(r, error=error, saved=saved))
 
 

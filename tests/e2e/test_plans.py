@@ -43,7 +43,8 @@ def test_import_assign_export_edit_reimport(page, screenshot, tmp_path):
     coop.press("Enter")
     screenshot("plan-division-editing")
     edit.get_by_role("button", name="保存").click()
-    expect(page.locator("tr.dv-row").first).to_contain_text("省发展改革委")
+    expect(page.locator("tr.editing")).to_have_count(0)  # the server answered with the saved row
+    expect(page.locator("tr.dv-row").first.locator("td").nth(3).locator("b")).to_have_text("省发展改革委")
     expect(page.locator("tr.dv-row").first).to_contain_text("省商务厅")
     plan = Plan.objects.get()
     a = Assignment.objects.get(item__plan=plan, item__key="（一）", measure=None)

@@ -1,0 +1,54 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from duban.org.models import Unit
+from duban.supervision.models import Problem
+
+
+class NoticeForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("To unit"), queryset=Unit.objects.filter(is_active=True))
+    items = forms.CharField(label=_("Item numbers"), help_text=_("e.g. （十三）、（十四）"))
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 4}))
+    requirement = forms.CharField(label=_("Requirement"), widget=forms.Textarea(attrs={"rows": 4}))
+    response_deadline = forms.DateField(label=_("Respond by"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ResponseForm(forms.Form):
+    response = forms.CharField(label=_("Response"), widget=forms.Textarea(attrs={"rows": 5}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ExtensionForm(forms.Form):
+    requested_due = forms.DateField(label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
+    decided_due = forms.DateField(
+        label=_("Approved deadline (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ProblemForm(forms.Form):
+    owner = forms.ModelChoiceField(label=_("Owner unit"), queryset=Unit.objects.filter(is_active=True))
+    title = forms.CharField(label=_("Problem"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    category = forms.CharField(label=_("Category"), max_length=60, required=False)
+    level = forms.ChoiceField(label=_("Coordination needed"), choices=Problem.Level.choices)
+    items = forms.CharField(label=_("Item numbers"), required=False)
+    due_date = forms.DateField(
+        label=_("Solve by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ProblemActionForm(forms.Form):
+    text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}))
+    to_status = forms.ChoiceField(
+        label=_("Status"), choices=[("", "—"), *Problem.Status.choices], required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
