@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "duban.reports",
     "duban.supervision",
     "duban.api",
+    "duban.indicators",
     # third party
     "ninja",
     "django_htmx",

@@ -44,6 +44,7 @@ urlpatterns = [
         "account/tokens/<int:token_id>/revoke/", user_views.account_token_revoke, name="account-token-revoke"
     ),
     path("audit/", audit_views.audit_log, name="audit-log"),
+    path("indicators/", include("duban.indicators.urls")),
     path("inbox/", include("duban.notify.urls")),
     path("", include("duban.plans.urls")),
     path("", include("duban.reports.urls")),

@@ -95,3 +95,6 @@ from duban.api.routers import reports as reports_router  # noqa: E402
 api.add_router("/", org_router.router)
 api.add_router("/", plans_router.router)
 api.add_router("/", reports_router.router)
+from duban.indicators.api import router as indicators_router  # noqa: E402
+
+api.add_router("/", indicators_router)

@@ -15,4 +15,7 @@ def load_demo(stdout=None) -> dict:
     from duban.supervision.demo import load_demo_supervision
 
     summary.update(load_demo_supervision())
+    from duban.indicators.demo import load_demo_indicators
+
+    summary.update(load_demo_indicators())
     return summary

@@ -294,3 +294,87 @@ def delivery_retry(*, actor, delivery: Delivery) -> Delivery:
     )
     transaction.on_commit(enqueue_sending, robust=True)
     return delivery
+
+
+def notify_many(batch: Sequence[dict]) -> None:
+    """Many messages at once (the reminder tick sends thousands): each item is
+    {"unit_ids": [...], "roles": [...]} or {"user_ids": [...], "unit_id": …}, plus kind, title, body,
+    link. Recipients and channels are read in a few queries; rows are written in bulk, on commit."""
+    unit_ids = {u for m in batch for u in m.get("unit_ids", [])}
+    members: dict[int, list[tuple[int, str]]] = {}
+    for user_id, unit_id, role in Membership.objects.filter(
+        unit_id__in=unit_ids, user__is_active=True
+    ).values_list("user_id", "unit_id", "role"):
+        members.setdefault(unit_id, []).append((user_id, role))
+    direct = {u for m in batch for u in m.get("user_ids", [])}
+    active = set(User.objects.filter(pk__in=direct, is_active=True).values_list("pk", flat=True))
+
+    def send():
+        inbox: list[Notification] = []
+        plans: list[tuple[Message, list[int], dict[int, int | None]]] = []
+        for m in batch:
+            message = Message(
+                kind=m["kind"],
+                title=str(m["title"]),
+                body=str(m.get("body", "")),
+                link=str(m.get("link", "")),
+            )
+            if "unit_ids" in m:
+                roles = set(m.get("roles") or (Membership.Role.REPORTER, Membership.Role.HEAD))
+                pairs = sorted(
+                    {(u, unit) for unit in m["unit_ids"] for u, r in members.get(unit, []) if r in roles}
+                )
+                units = list(m["unit_ids"])
+            else:
+                pairs = [(u, m.get("unit_id")) for u in sorted(set(m["user_ids"])) if u in active]
+                units = [m["unit_id"]] if m.get("unit_id") else []
+            inbox += [
+                Notification(
+                    recipient_id=u,
+                    unit_id=unit,
+                    kind=message.kind,
+                    title=message.title,
+                    body=message.body,
+                    link=message.link,
+                )
+                for u, unit in pairs
+            ]
+            user_units: dict[int, int | None] = {}
+            for u, unit in pairs:
+                user_units.setdefault(u, unit)
+            plans.append((message, units, user_units))
+        all_units = {u for _m, units, _uu in plans for u in units}
+        all_users = {u for _m, _units, uu in plans for u in uu}
+        channels = list(
+            Channel.objects.filter(enabled=True).filter(
+                Q(unit_id__in=all_units, unit__is_active=True) | Q(user_id__in=all_users)
+            )
+        )
+        now = timezone.now()
+        deliveries = []
+        for message, units, user_units in plans:
+            for channel in channels:
+                if not (channel.unit_id in units or channel.user_id in user_units):
+                    continue
+                if transport_for(channel).is_noop(message):
+                    continue
+                deliveries.append(
+                    Delivery(
+                        channel=channel,
+                        kind=message.kind,
+                        title=message.title[:200],
+                        body=message.body,
+                        link=message.link[:300],
+                        unit_id=channel.unit_id or user_units.get(channel.user_id or 0),
+                        next_attempt_at=now,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+        with transaction.atomic():
+            Notification.objects.bulk_create(inbox, batch_size=1000)
+            Delivery.objects.bulk_create(deliveries, batch_size=1000)
+        if deliveries:
+            enqueue_sending()
+
+    transaction.on_commit(send)

@@ -485,7 +485,10 @@ def assignments_apply_changes(
     ids = [c["assignment"] for c in changes]
     locked = {
         a.pk: a
-        for a in Assignment.objects.select_for_update().filter(pk__in=ids).select_related("item__plan")
+        for a in Assignment.objects.select_for_update()
+        .filter(pk__in=ids)
+        .select_related("item__plan")
+        .order_by("pk")
     }
     through = Assignment.cooperating_units.through
     coop_before: dict[int, list[int]] = {}

@@ -235,6 +235,8 @@ class Reminder(models.Model):
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     sent_at = models.DateTimeField(default=timezone.now)
+    # The tick run that inserted the row: with conflicts ignored, a run sends only its own rows.
+    run = models.CharField(max_length=32, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-sent_at", "-id"]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from duban.audit.services import audit_record
 from duban.core.errors import InvalidInput, InvalidState, NotAllowed, StaleEdit
-from duban.notify.services import notify_units, notify_users
+from duban.notify.services import notify_many, notify_units, notify_users
 from duban.org.access import access_for
 from duban.org.models import Membership, Unit
 from duban.plans.models import Assignment, Item, Plan
@@ -438,28 +438,45 @@ def _rule(plan: Plan) -> ReminderRule:
 
 
 def reminders_due(today: datetime.date) -> list[dict]:
-    """Every reminder the rules call for today, whether or not it was already sent (keys tell)."""
+    """Every reminder the rules call for today, whether or not it was already sent (keys tell).
+
+    Read as plain values: a province's tick looks at thousands of reports and assignments."""
     out: list[dict] = []
     rules = {r.plan_id: r for r in ReminderRule.objects.all()}
+    default = ReminderRule()
+
+    def rule_for(plan_id: int) -> ReminderRule:
+        return rules.get(plan_id, default)
+
     # Reports due: not yet with the office (draft, returned, awaiting the head) in open rounds.
-    open_reports = Report.objects.filter(
+    for r in Report.objects.filter(
         round__status=ReportingRound.Status.OPEN, state__in=["draft", "returned", "submitted"]
-    ).select_related("round__plan", "assignment__item", "unit")
-    for r in open_reports:
-        rule = rules.get(r.round.plan_id) or ReminderRule(plan=r.round.plan)
+    ).values(
+        "id",
+        "unit_id",
+        "round__plan_id",
+        "round__due_date",
+        "round__period",
+        "assignment__item__key",
+        "assignment__measure__order",
+    ):
+        rule = rule_for(r["round__plan_id"])
         if not rule.active:
             continue
+        key = r["assignment__item__key"] + (
+            f"-{r['assignment__measure__order']}" if r["assignment__measure__order"] else ""
+        )
         out += _schedule(
             rule,
             today,
-            due=r.round.due_date,
-            key=f"report:{r.pk}",
-            unit_id=r.unit_id,
+            due=r["round__due_date"],
+            key=f"report:{r['id']}",
+            unit_id=r["unit_id"],
             kind="report",
-            report=r,
-            what=f"{r.round.period} {r.assignment}",
+            report_id=r["id"],
+            what=f"{r['round__period']} {key}",
         )
-    # Deadlines of assignments in published plans, not completed per the latest accepted report.
+    # Deadlines of assignments in published plans, not completed per an accepted report.
     done = set(
         Report.objects.filter(state="accepted", progress_status="done").values_list(
             "assignment_id", flat=True
@@ -469,22 +486,31 @@ def reminders_due(today: datetime.date) -> list[dict]:
         Assignment.objects.filter(item__plan__status=Plan.Status.PUBLISHED)
         .exclude(lead_unit=None)
         .exclude(due_date=None)
-        .select_related("item__plan")
+        .values(
+            "id",
+            "lead_unit_id",
+            "due_date",
+            "item__plan_id",
+            "item__plan__year",
+            "item__key",
+            "measure__order",
+        )
     ):
-        if a.pk in done:
+        if a["id"] in done:
             continue
-        rule = rules.get(a.item.plan_id) or ReminderRule(plan=a.item.plan)
+        rule = rule_for(a["item__plan_id"])
         if not rule.active:
             continue
+        key = a["item__key"] + (f"-{a['measure__order']}" if a["measure__order"] else "")
         out += _schedule(
             rule,
             today,
-            due=a.due_date,
-            key=f"deadline:{a.pk}:{a.due_date.isoformat()}",
-            unit_id=a.lead_unit_id,
+            due=a["due_date"],
+            key=f"deadline:{a['id']}:{a['due_date'].isoformat()}",
+            unit_id=a["lead_unit_id"],
             kind="deadline",
-            assignment=a,
-            what=str(a),
+            assignment_id=a["id"],
+            what=f"{a['item__plan__year']}年{key}",
         )
     return out
 
@@ -498,8 +524,8 @@ def _schedule(
     unit_id: int,
     kind: str,
     what: str,
-    report=None,
-    assignment=None,
+    report_id: int | None = None,
+    assignment_id: int | None = None,
 ) -> list[dict]:
     days = (due - today).days  # > 0 before, 0 on the day, < 0 overdue
     found = []
@@ -512,8 +538,8 @@ def _schedule(
                 "level": level,
                 "unit_id": unit_id,
                 "title": title,
-                "report_id": report.pk if report else None,
-                "assignment_id": assignment.pk if assignment else None,
+                "report_id": report_id,
+                "assignment_id": assignment_id,
                 "due": due.isoformat(),
             }
         )
@@ -536,18 +562,25 @@ def _schedule(
 
 def tick(*, today: datetime.date | None = None, dry_run: bool = False) -> list[dict]:
     """Evaluate every rule and send what is due and not yet sent. Idempotent: each reminder has a
-    unique key, inserted before sending; a second tick (or a concurrent one) finds it and skips."""
+    unique key. The rows are inserted with conflicts ignored, stamped with this run's token; only
+    the rows that carry our token are ours to send, so a second tick (or a concurrent one) that
+    finds a key already there sends nothing for it."""
+    import uuid
+
     today = today or timezone.localdate()
     due = reminders_due(today)
-    sent_keys = set(Reminder.objects.filter(key__in=[d["key"] for d in due]).values_list("key", flat=True))
+    sent_keys = set()
+    keys = [d["key"] for d in due]
+    for i in range(0, len(keys), 900):
+        sent_keys |= set(Reminder.objects.filter(key__in=keys[i : i + 900]).values_list("key", flat=True))
     todo = [d for d in due if d["key"] not in sent_keys]
-    if dry_run:
+    if dry_run or not todo:
         return todo
-    sent = []
-    for d in todo:
-        try:
-            with transaction.atomic():
-                Reminder.objects.create(
+    token = uuid.uuid4().hex
+    with transaction.atomic():
+        Reminder.objects.bulk_create(
+            [
+                Reminder(
                     key=d["key"],
                     kind=d["kind"],
                     level=d["level"],
@@ -555,34 +588,35 @@ def tick(*, today: datetime.date | None = None, dry_run: bool = False) -> list[d
                     report_id=d["report_id"],
                     assignment_id=d["assignment_id"],
                     title=d["title"],
+                    run=token,
                 )
-                link = (
-                    reverse("report-detail", args=[d["report_id"]]) if d["report_id"] else reverse("my-tasks")
-                )
-                if d["level"] == "unit":
-                    notify_units(unit_ids=[d["unit_id"]], kind="reminder", title=d["title"], link=link)
-                elif d["level"] == "head":
-                    notify_units(
-                        unit_ids=[d["unit_id"]],
-                        kind="reminder",
-                        title=d["title"],
-                        link=link,
-                        roles=(Membership.Role.HEAD,),
-                    )
-                else:
-                    leaders = Membership.objects.filter(role=Membership.Role.LEADER).values_list(
-                        "user_id", flat=True
-                    )
-                    notify_users(user_ids=list(leaders), kind="reminder", title=d["title"], link=link)
-        except IntegrityError:
-            continue  # another tick sent it a moment ago
-        sent.append(d)
-    if sent:
-        audit_record(
-            actor=None,
-            action="reminders.sent",
-            object_type="supervision.reminder",
-            object_repr=f"{len(sent)}",
-            after={"count": len(sent), "date": today.isoformat()},
+                for d in todo
+            ],
+            batch_size=500,
+            ignore_conflicts=True,
         )
+        mine = set(Reminder.objects.filter(run=token).values_list("key", flat=True))
+        sent = [d for d in todo if d["key"] in mine]
+        leaders = list(
+            Membership.objects.filter(role=Membership.Role.LEADER).values_list("user_id", flat=True)
+        )
+        batch = []
+        for d in sent:
+            link = reverse("report-detail", args=[d["report_id"]]) if d["report_id"] else reverse("my-tasks")
+            msg = {"kind": "reminder", "title": d["title"], "link": link}
+            if d["level"] == "unit":
+                batch.append({**msg, "unit_ids": [d["unit_id"]]})
+            elif d["level"] == "head":
+                batch.append({**msg, "unit_ids": [d["unit_id"]], "roles": [Membership.Role.HEAD]})
+            else:
+                batch.append({**msg, "user_ids": leaders, "unit_id": d["unit_id"]})
+        notify_many(batch)
+        if sent:
+            audit_record(
+                actor=None,
+                action="reminders.sent",
+                object_type="supervision.reminder",
+                object_repr=f"{len(sent)}",
+                after={"count": len(sent), "date": today.isoformat()},
+            )
     return sent

@@ -1,0 +1,125 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from duban.indicators import calc
+from duban.indicators.models import Indicator, Region, RegionGroup
+from duban.org.models import Unit
+
+XLSX_ONLY = _("Upload an Excel workbook (.xlsx). An old .xls file must first be saved as .xlsx.")
+FILE_TOO_BIG = _("The file is larger than %(mb)s MB.")
+MAX_UPLOAD_MB = 50
+
+
+class RegionChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Region) -> str:
+        indent = {"province": "", "prefecture": "　", "county": "　　"}.get(obj.level, "")
+        return f"{indent}{obj.code} {obj.name}"
+
+
+class IndicatorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("Letters, digits and _; formulas refer to indicators by code."),
+    )
+    name = forms.CharField(label=_("Name"), max_length=120)
+    unit_of_measure = forms.CharField(
+        label=_("Unit of measure"),
+        max_length=20,
+        required=False,
+        help_text=_("亿元, 万元, %, 万吨, 标箱, 万人次 …"),
+    )
+    value_type = forms.ChoiceField(label=_("Value type"), choices=Indicator.ValueType.choices)
+    period_type = forms.ChoiceField(label=_("Period type"), choices=Indicator.PeriodType.choices)
+    accumulation = forms.ChoiceField(
+        label=_("Cumulative or for the period"), choices=Indicator.Accumulation.choices
+    )
+    aggregation = forms.ChoiceField(
+        label=_("Aggregation up the regions"), choices=Indicator.Aggregation.choices
+    )
+    weight = forms.ModelChoiceField(
+        label=_("Weighted by"),
+        queryset=Indicator.objects.all(),
+        required=False,
+        empty_label="—",
+        help_text=_("Only for a weighted average."),
+    )
+    formula = forms.CharField(
+        label=_("Formula (derived indicators only)"),
+        max_length=500,
+        required=False,
+        help_text=_(
+            "e.g. yoy(FAI) for year-on-year growth, XTOUR / TOUR * 100 for a share. Functions: prev, ly, yoy, mom, abs, min, max, round."
+        ),
+    )
+    responsible_unit = forms.ModelChoiceField(
+        label=_("Responsible unit"),
+        queryset=Unit.objects.filter(is_active=True),
+        required=False,
+        empty_label="—",
+    )
+    regions = RegionChoices(
+        label=_("Regions it is reported for"),
+        queryset=Region.objects.all(),
+        widget=forms.SelectMultiple(attrs={"size": 14}),
+    )
+    precision = forms.IntegerField(label=_("Decimal places"), min_value=0, max_value=6, initial=2)
+    allow_negative = forms.BooleanField(label=_("Negative values allowed"), required=False)
+    description = forms.CharField(
+        label=_("Definition"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+    sort_order = forms.IntegerField(label=_("Order"), min_value=0, initial=0, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip()
+
+
+class RegionGroupForm(forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=40)
+    name = forms.CharField(label=_("Name"), max_length=60)
+    description = forms.CharField(label=_("Group description"), max_length=300, required=False)
+    members = RegionChoices(
+        label=_("Regions"), queryset=Region.objects.all(), widget=forms.SelectMultiple(attrs={"size": 14})
+    )
+    sort_order = forms.IntegerField(label=_("Order"), min_value=0, initial=0, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class TargetForm(forms.Form):
+    indicator = forms.ModelChoiceField(
+        label=_("Indicator"), queryset=Indicator.objects.filter(formula=""), empty_label="—"
+    )
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), empty_label="—")
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    value = forms.DecimalField(label=_("Target"), max_digits=24, decimal_places=6)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel workbook (.xlsx)"))
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(XLSX_ONLY)
+        if f.size > MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(FILE_TOO_BIG % {"mb": MAX_UPLOAD_MB})
+        return f
+
+
+class PeriodField(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return calc.parse_period(value)
+        except calc.PeriodError as e:
+            raise forms.ValidationError(str(e)) from None
+
+
+class GroupChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: RegionGroup) -> str:
+        return obj.name

@@ -1,0 +1,570 @@
+"""Figures: the entry grid, the Excel template and upload, and the read views (pivot, chart, map,
+completeness) with their Excel exports."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from duban.core.errors import DubanError, InvalidInput, StaleEdit
+from duban.core.http import AuthenticatedHttpRequest
+from duban.indicators import calc, excel, selectors, services
+from duban.indicators.access import (
+    can_enter,
+    entry_units_for,
+    get_entry_unit_for_user,
+    get_indicator_for_user,
+    indicators_visible_to,
+    require_entry_role,
+)
+from duban.indicators.catalog import Catalog, load_catalog
+from duban.indicators.forms import ImportForm
+from duban.indicators.importer import import_batch_confirm, import_batch_create
+from duban.indicators.models import ImportBatch, Indicator, Value, period_label
+from duban.org.access import access_for
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SAVED_ROW = _("Saved %(region)s: %(n)s figure(s).")
+NO_CHANGE_ROW = _("Nothing changed in %(region)s.")
+
+
+def _visible(request, cat: Catalog) -> list[Indicator]:
+    ids = set(indicators_visible_to(request.user).values_list("pk", flat=True))
+    return [i for i in sorted(cat.indicators.values(), key=lambda i: (i.sort_order, i.code)) if i.pk in ids]
+
+
+def _period_param(request, name: str, default: calc.PeriodKey | None) -> calc.PeriodKey | None:
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return calc.parse_period(raw)
+    except calc.PeriodError as e:
+        messages.error(request, str(e))
+        return default
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    resp = HttpResponse(data, content_type=XLSX)
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    return resp
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+def _default_period(kind: str) -> calc.PeriodKey:
+    latest = selectors.latest_period(kind)
+    if latest is not None:
+        return latest
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return (
+        calc.PeriodKey(today.year, calc.MONTH, today.month)
+        if kind == calc.MONTH
+        else calc.PeriodKey(today.year, kind, 1)
+    )
+
+
+# --- entry --------------------------------------------------------------------------------------
+
+
+def _entry_context(request, cat: Catalog, period: calc.PeriodKey, unit_id: int | None):
+    acc = require_entry_role(request.user)
+    units = list(entry_units_for(request.user).order_by("sort_order", "id"))
+    if unit_id is None:
+        unit = units[0] if units else None
+    else:
+        unit = get_entry_unit_for_user(request.user, unit_id)
+    indicators = selectors.entry_indicators(cat, [unit.pk] if unit else [], period.kind)
+    indicators = [i for i in indicators if can_enter(acc, i)]
+    return acc, units, unit, indicators
+
+
+@login_required
+@require_GET
+def entry(request: AuthenticatedHttpRequest) -> HttpResponse:
+    cat = load_catalog()
+    kind = request.GET.get("kind") or calc.MONTH
+    if kind not in calc.PER_YEAR:
+        kind = calc.MONTH
+    period = _period_param(request, "period", None) or _default_period(kind)
+    unit_param = request.GET.get("unit") or ""
+    if unit_param and not unit_param.isdigit():
+        raise Http404
+    _acc, units, unit, indicators = _entry_context(
+        request, cat, period, int(unit_param) if unit_param else None
+    )
+    grid = selectors.entry_grid(cat, indicators, period)
+    kinds_here = sorted(
+        {
+            i.period_type
+            for i in cat.indicators.values()
+            if unit and i.responsible_unit_id == unit.pk and not i.is_derived
+        }
+    )
+    ctx = {
+        "grid": grid,
+        "units": units,
+        "unit": unit,
+        "period": period,
+        "period_label": period_label(period),
+        "prev_period": period.prev().code,
+        "next_period": period.shift(1).code,
+        "has_demo": any(i.is_demo for i in indicators),
+        "kinds": [
+            (k, label) for k, label in Indicator.PeriodType.choices if k in kinds_here or k == period.kind
+        ],
+        "template_url": reverse("indicator-template")
+        + "?"
+        + urlencode({"period": period.code, "unit": unit.pk if unit else ""}),
+    }
+    return render(request, "indicators/entry.html", ctx)
+
+
+@login_required
+@require_POST
+def entry_row_save(
+    request: AuthenticatedHttpRequest, period: str, unit_id: int, region_id: int
+) -> HttpResponse:
+    """Save one region's row of the grid. Stale rows are refused whole; far-off figures need a note."""
+    cat = load_catalog()
+    try:
+        key = calc.parse_period(period)
+    except calc.PeriodError:
+        raise Http404 from None
+    _acc, _units, unit, indicators = _entry_context(request, cat, key, unit_id)
+    region = cat.regions.get(region_id)
+    cat.applies.prefetch(i.pk for i in indicators)
+    if region is None or not any(region_id in cat.applies.get(i.pk, []) for i in indicators):
+        raise Http404
+    note = request.POST.get("note", "").strip()
+    entries: list[services.Entry] = []
+    errors: dict[int, str] = {}
+    for ind in indicators:
+        if region_id not in cat.applies.get(ind.pk, []):
+            continue
+        raw = request.POST.get(f"v{ind.pk}", "").strip()
+        version = request.POST.get(f"ver{ind.pk}", "0")
+        if not raw:
+            continue
+        try:
+            value = services.parse_number(raw)
+        except InvalidInput as e:
+            errors[ind.pk] = str(e.message)
+            continue
+        entries.append(
+            services.Entry(
+                ind,
+                region,
+                key,
+                value,
+                note=note,
+                version=int(version) if version.isdigit() else 0,
+                ref={"indicator": ind.pk},
+            )
+        )
+    message, level, warnings, stale = "", "success", {}, False
+    if not errors and entries:
+        try:
+            result = services.values_save(
+                actor=request.user, entries=entries, what=f"{region.name} {period_label(key)}"
+            )
+        except services.ValuesNeedNotes as e:
+            level, message = "warning", str(e.message)
+            warnings = {entries_by_code(entries, w["indicator"]): w["message"] for w in e.extra["warnings"]}
+        except services.ValuesInvalid as e:
+            level, message = "error", str(e.message)
+            errors = {
+                entries_by_code(entries, w["indicator"]): w["message"] for w in e.extra.get("errors", [])
+            }
+        except StaleEdit as e:
+            level, message, stale = "error", str(e.message), True
+        except DubanError as e:
+            level, message = "error", str(e.message)
+        else:
+            message = (SAVED_ROW if result.written else NO_CHANGE_ROW) % {
+                "region": region.name,
+                "n": result.written,
+            }
+    elif errors:
+        level, message = "error", str(services.VALUES_INVALID % {"n": len(errors)})
+    else:
+        message = NO_CHANGE_ROW % {"region": region.name}
+    if not request.htmx:
+        getattr(messages, level)(request, message)
+        return redirect(reverse("indicator-entry") + "?" + urlencode({"period": key.code, "unit": unit.pk}))
+    grid = selectors.entry_grid(cat, indicators, key, only_region=region_id)
+    typed = {ind.pk: request.POST.get(f"v{ind.pk}", "").strip() for ind in indicators}
+    for cell in grid.rows[0].cells:
+        pk = cell.indicator.pk
+        cell.error, cell.warning = errors.get(pk, ""), warnings.get(pk, "")
+        if level != "success" and not stale:
+            cell.input = typed.get(pk, "")
+        elif stale and typed.get(pk) and typed[pk] != cell.text:
+            cell.mine = typed[pk]
+    return render(
+        request,
+        "indicators/entry.html#grid-row",
+        {
+            "row": grid.rows[0],
+            "grid": grid,
+            "unit": unit,
+            "period": key,
+            "row_message": message,
+            "row_level": level,
+            # on a refusal the user's figures stay in the inputs, so nothing typed is lost; on a
+            # stale row the inputs show the current figures and the user's own appear beside them
+            "note": note if level != "success" else "",
+        },
+    )
+
+
+def entries_by_code(entries: list[services.Entry], code: str) -> int:
+    return next(e.indicator.pk for e in entries if e.indicator.code == code)
+
+
+@login_required
+@require_GET
+def value_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    try:
+        value = Value.objects.select_related("indicator", "region", "period", "entered_by").get(pk=pk)
+    except Value.DoesNotExist:
+        raise Http404 from None
+    get_indicator_for_user(request.user, value.indicator_id)  # 404 for another unit's
+    return render(
+        request,
+        "indicators/value_history.html",
+        {"value": value, "revisions": selectors.value_history(value), "precision": value.indicator.precision},
+    )
+
+
+# --- Excel template and upload ------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def template(request: AuthenticatedHttpRequest) -> HttpResponse:
+    cat = load_catalog()
+    period = _period_param(request, "period", None) or _default_period(calc.MONTH)
+    unit_param = request.GET.get("unit", "")
+    _acc, _units, unit, indicators = _entry_context(
+        request, cat, period, int(unit_param) if unit_param.isdigit() else None
+    )
+    data = template_bytes(cat, indicators, period, unit.name if unit else "")
+    name = _("indicators") + f"-{unit.display_name if unit else ''}-{period.code}.xlsx"
+    return _xlsx(data, name)
+
+
+def template_bytes(cat: Catalog, indicators, period: calc.PeriodKey, unit_name: str) -> bytes:
+    keys = [period, period.prev(), period.last_year()]
+    rows = services.periods_for(keys)
+    pid_key = {p.pk: k for k, p in rows.items()}
+    figures: dict = {}
+    if pid_key and indicators:
+        for ind_id, reg_id, pid, value in Value.objects.filter(
+            indicator__in=indicators, period_id__in=list(pid_key)
+        ).values_list("indicator_id", "region_id", "period_id", "value"):
+            figures[(ind_id, reg_id, pid_key[pid])] = value
+    current = {k: v for k, v in figures.items() if k[2] == period}
+    return excel.write_template(cat, indicators, period, current, figures, unit_name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require_entry_role(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = import_batch_create(actor=request.user, upload=form.cleaned_data["file"])
+        except DubanError as e:
+            form.add_error(None, e.message)
+        else:
+            url = reverse("indicator-import-detail", args=[batch.pk])
+            if request.htmx:
+                resp = HttpResponse(status=204)
+                resp["HX-Redirect"] = url
+                return resp
+            return redirect(url)
+    recent = ImportBatch.objects.filter(uploaded_by=request.user)[:10]
+    return render(request, "indicators/import.html", {"form": form, "recent": recent})
+
+
+def _get_batch(request, pk: int) -> ImportBatch:
+    """A user sees only their own uploads; an admin sees everyone's."""
+    qs = ImportBatch.objects.select_related("uploaded_by")
+    if not access_for(request.user).is_admin:
+        qs = qs.filter(uploaded_by=request.user)
+    try:
+        return qs.get(pk=pk)
+    except ImportBatch.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def upload_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    require_entry_role(request.user)
+    batch = _get_batch(request, pk)
+    return render(request, "indicators/import_detail.html", {"batch": batch})
+
+
+@login_required
+@require_POST
+def upload_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    require_entry_role(request.user)
+    batch = _get_batch(request, pk)
+    notes = {w["cell"]: request.POST.get(f"note-{w['cell']}", "").strip() for w in batch.warnings}
+    try:
+        batch = import_batch_confirm(
+            actor=request.user, batch=batch, notes={k: v for k, v in notes.items() if v}
+        )
+    except DubanError as e:
+        messages.error(request, str(e.message))
+    else:
+        if batch.status == ImportBatch.Status.IMPORTED:
+            messages.success(request, _("Imported."))
+        else:
+            messages.error(request, _("Not imported yet: every flagged figure needs a note."))
+    return redirect("indicator-import-detail", pk=batch.pk)
+
+
+# --- read views ---------------------------------------------------------------------------------
+
+
+def _pick_indicator(request, visible: list[Indicator]) -> Indicator | None:
+    raw = request.GET.get("indicator", "")
+    if raw:
+        if not raw.isdigit():
+            raise Http404
+        ind, _w = get_indicator_for_user(request.user, int(raw))
+        return ind
+    return visible[0] if visible else None
+
+
+def _range(request, ind: Indicator) -> list[calc.PeriodKey]:
+    given = request.GET.get("from") and request.GET.get("to")
+    default = None if given else selectors.default_range(ind.period_type)
+    first = _period_param(request, "from", default[0] if default else None)
+    last = _period_param(request, "to", default[1] if default else None)
+    if first is None or last is None:
+        return []
+    if first.kind != ind.period_type or last.kind != ind.period_type:
+        messages.error(
+            request,
+            _("Choose periods of the indicator's own type (%(kind)s).")
+            % {"kind": ind.get_period_type_display()},
+        )
+        default = selectors.default_range(ind.period_type)
+        if default is None:
+            return []
+        first, last = default
+    if first > last:
+        first, last = last, first
+    keys = calc.period_range(first, last)
+    return keys[-120:]
+
+
+def _filters(request, cat: Catalog, visible, ind, scope, extra=None) -> dict:
+    return {
+        "visible": visible,
+        "indicator": ind,
+        "scope": scope,
+        "scopes": selectors.scope_choices(cat),
+        "query": request.GET.urlencode(),
+        **(extra or {}),
+    }
+
+
+@login_required
+@require_GET
+def pivot(request: AuthenticatedHttpRequest) -> HttpResponse:
+    cat = load_catalog()
+    visible = _visible(request, cat)
+    mode = request.GET.get("mode", "periods")
+    scope = request.GET.get("scope", "applies")
+    ind = _pick_indicator(request, visible)
+    table = None
+    period = None
+    if mode == "indicators":
+        kind = ind.period_type if ind else calc.MONTH
+        period = _period_param(request, "period", None) or _default_period(kind)
+        inds = [i for i in visible if i.period_type == period.kind]
+        region_ids = selectors.scope_regions(cat, scope, inds)
+        if inds and region_ids:
+            table = selectors.pivot_indicators_by_regions(cat, inds, region_ids, period)
+        subtitle = str(dict(selectors.scope_choices(cat)).get(scope, ""))
+    elif ind is not None:
+        keys = _range(request, ind)
+        region_ids = selectors.scope_regions(cat, scope, [ind])
+        if keys and region_ids:
+            table = selectors.pivot_regions_by_periods(cat, ind, region_ids, keys)
+        subtitle = f"{dict(selectors.scope_choices(cat)).get(scope, '')} · {keys[0].code if keys else ''}–{keys[-1].code if keys else ''}"
+    else:
+        subtitle = ""
+    if request.GET.get("format") == "xlsx" and table is not None:
+        header = [table.corner, *table.columns]
+        rows = [[r.label, *[c.value for c in r.cells]] for r in table.rows]
+        if table.total:
+            rows.append([table.total.label, *[c.value for c in table.total.cells]])
+        title = (
+            str(ind)
+            if mode != "indicators"
+            else _("Indicators by region, %(period)s") % {"period": period_label(period)}
+        )
+        return _xlsx(
+            excel.export_table(title, subtitle, header, rows, table.has_demo, table.notes),
+            _("pivot") + ".xlsx",
+        )
+    ctx = _filters(
+        request,
+        cat,
+        visible,
+        ind,
+        scope,
+        {
+            "table": table,
+            "mode": mode,
+            "period": period.code if period else "",
+            "range": _range_codes(request, ind) if ind else ("", ""),
+            "subtitle": subtitle,
+        },
+    )
+    return render(request, "indicators/pivot.html", ctx)
+
+
+def _range_codes(request, ind) -> tuple[str, str]:
+    if request.GET.get("from") and request.GET.get("to"):
+        return request.GET["from"], request.GET["to"]
+    default = selectors.default_range(ind.period_type)
+    return (
+        request.GET.get("from") or (default[0].code if default else ""),
+        request.GET.get("to") or (default[1].code if default else ""),
+    )
+
+
+@login_required
+@require_GET
+def chart(request: AuthenticatedHttpRequest) -> HttpResponse:
+    cat = load_catalog()
+    visible = _visible(request, cat)
+    scope = request.GET.get("scope", "top")
+    ind = _pick_indicator(request, visible)
+    data = None
+    if ind is not None:
+        keys = _range(request, ind)
+        region_ids = selectors.scope_regions(cat, scope, [ind])
+        if keys and region_ids:
+            data = selectors.series(cat, ind, region_ids, keys)
+    if request.GET.get("format") == "xlsx" and data is not None:
+        header = [_("Region"), *data["periods"]]
+        rows = [[s["name"], *s["data"]] for s in data["series"]]
+        return _xlsx(
+            excel.export_table(data["title"], _("Time series"), header, rows, data["demo"]),
+            _("chart") + ".xlsx",
+        )
+    ctx = _filters(
+        request,
+        cat,
+        visible,
+        ind,
+        scope,
+        {"chart": data, "range": _range_codes(request, ind) if ind else ("", "")},
+    )
+    return render(request, "indicators/chart.html", ctx)
+
+
+@login_required
+@require_GET
+def map_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    cat = load_catalog()
+    visible = _visible(request, cat)
+    ind = _pick_indicator(request, visible)
+    level = request.GET.get("level", "prefecture")
+    if level not in ("prefecture", "county"):
+        level = "prefecture"
+    data = None
+    period = None
+    if ind is not None:
+        period = _period_param(request, "period", None) or _default_period(ind.period_type)
+        if period.kind != ind.period_type:
+            messages.error(
+                request,
+                _("Choose periods of the indicator's own type (%(kind)s).")
+                % {"kind": ind.get_period_type_display()},
+            )
+            period = _default_period(ind.period_type)
+        data = selectors.map_data(cat, ind, period, level)
+    if request.GET.get("format") == "xlsx" and data is not None:
+        header = [_("Region code"), _("Region"), f"{data['title']}"]
+        rows = [[p["code"], p["name"], p["value"]] for p in data["data"]]
+        return _xlsx(
+            excel.export_table(data["title"], data["period"], header, rows, data["demo"]), _("map") + ".xlsx"
+        )
+    geo = "vendor/geo/jilin_prefectures.json" if level == "prefecture" else "vendor/geo/jilin_counties.json"
+    ctx = _filters(
+        request,
+        cat,
+        visible,
+        ind,
+        "",
+        {"map": data, "level": level, "geo": geo, "period": period.code if period else ""},
+    )
+    return render(request, "indicators/map.html", ctx)
+
+
+@login_required
+@require_GET
+def completeness(request: AuthenticatedHttpRequest) -> HttpResponse:
+    cat = load_catalog()
+    visible = _visible(request, cat)
+    kind = request.GET.get("kind", calc.MONTH)
+    if kind not in calc.PER_YEAR:
+        kind = calc.MONTH
+    period = _period_param(request, "period", None) or _default_period(kind)
+    units = selectors.completeness(cat, visible, period)
+    if request.GET.get("format") == "xlsx":
+        header = [
+            _("Responsible unit"),
+            _("Expected"),
+            _("Entered"),
+            _("Complete (%)"),
+            _("Indicator"),
+            _("Missing regions"),
+        ]
+        rows = []
+        for u in units:
+            if not u.missing:
+                rows.append([u.unit_name, u.expected, u.entered, u.percent, "", ""])
+            for ind, regions in u.missing:
+                rows.append([u.unit_name, u.expected, u.entered, u.percent, str(ind), "、".join(regions)])
+        title = _("Completeness of reporting, %(period)s") % {"period": period_label(period)}
+        return _xlsx(
+            excel.export_table(title, period.code, header, rows, False),
+            _("completeness") + f"-{period.code}.xlsx",
+        )
+    expected = sum(u.expected for u in units)
+    entered = sum(u.entered for u in units)
+    ctx = {
+        "units": units,
+        "period": period,
+        "period_label": period_label(period),
+        "kind": kind,
+        "kinds": Indicator.PeriodType.choices,
+        "expected": expected,
+        "entered": entered,
+        "percent": round(100 * entered / expected) if expected else 100,
+        "prev_period": period.prev().code,
+        "next_period": period.shift(1).code,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "indicators/completeness.html", ctx)

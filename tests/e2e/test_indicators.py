@@ -1,0 +1,137 @@
+"""The indicator system in a real browser: a unit enters figures in the grid (with a far-off figure
+confirmed by a note), then a leader reads the pivot, the trend chart and the map of Jilin."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from duban.indicators import calc
+from duban.indicators.catalog import load_catalog
+from duban.indicators.demo import load_demo_indicators
+from duban.indicators.models import RegionGroup, Value
+from duban.indicators.views_data import template_bytes
+from duban.org.demo import DEMO_PASSWORD, load_demo_org
+
+
+def login(page, username):
+    page.goto("/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+
+
+@pytest.fixture
+def demo(transactional_db):
+    load_demo_org()
+    load_demo_indicators()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_unit_enters_figures_and_a_leader_reads_pivot_chart_and_map(page, screenshot, demo):
+    login(page, "hunchun-reporter")
+    page.get_by_role("link", name="统计指标").click()
+    page.get_by_role("heading", name="统计指标").wait_for()
+    expect(page.locator(".demo-banner")).to_contain_text("演示数据")
+    screenshot("indicators-home-unit")
+
+    page.get_by_role("link", name="数据填报").click()
+    page.locator("input[name=period]").fill("2014-12")
+    page.get_by_role("button", name="查询").click()
+    row = page.locator("tr", has_text="珲春市").first
+    cell = row.get_by_label("珲春市 边民互市贸易额")
+    expect(cell).to_have_value("")
+    expect(row).to_contain_text("上期")
+    # a figure far outside its history is held back until a note confirms it
+    cell.fill("99999")
+    row.get_by_role("button", name="保存本行").click()
+    row = page.locator("tr", has_text="珲春市").first
+    expect(row.locator(".rowmsg.warning")).to_contain_text("明显偏离历史")
+    screenshot("indicators-entry-warning")
+    row.get_by_label("珲春市 边民互市贸易额").fill("3650.5")
+    row.get_by_role("button", name="保存本行").click()
+    row = page.locator("tr", has_text="珲春市").first
+    expect(row.locator(".rowmsg.success")).to_contain_text("已保存珲春市")
+    expect(row.get_by_label("珲春市 边民互市贸易额")).to_have_value("3650.5")
+    screenshot("indicators-entry-saved")
+
+    page.get_by_role("button", name="退出").click()
+    login(page, "leader")
+    page.goto("/indicators/pivot/")
+    page.locator("select[name=indicator]").select_option(label="边民互市贸易额（万元）")
+    page.wait_for_url("**indicator=*")
+    page.locator("input[name=from]").fill("2014-07")
+    page.locator("input[name=to]").fill("2014-12")
+    page.get_by_role("button", name="查询").click()
+    table = page.locator("#pivot")
+    expect(table).to_contain_text("3650.5")
+    expect(table.locator("thead")).to_contain_text("2014年12月")
+    screenshot("indicators-pivot")
+
+    group = RegionGroup.objects.get(code="cjt")
+    page.goto(f"/indicators/pivot/?mode=indicators&period=2014-11&scope=g{group.pk}")
+    expect(page.locator("#pivot")).to_contain_text("合计")
+    screenshot("indicators-pivot-indicators-by-region")
+
+    page.goto("/indicators/chart/")
+    expect(page.locator("#chart canvas")).to_have_count(1)
+    page.wait_for_timeout(800)
+    screenshot("indicators-chart")
+
+    page.goto("/indicators/map/?level=county")
+    expect(page.locator("#map[data-ready='1']")).to_have_count(1)
+    expect(page.locator("#map canvas")).to_have_count(1)
+    page.wait_for_timeout(800)
+    screenshot("indicators-map-counties")
+    page.goto("/indicators/map/")
+    expect(page.locator("#map[data-ready='1']")).to_have_count(1)
+    page.wait_for_timeout(800)
+    screenshot("indicators-map-prefectures")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_leader_cannot_enter_and_an_admin_publishes_a_period(page, screenshot, demo):
+    login(page, "leader")
+    expect(page.get_by_role("link", name="数据填报")).to_have_count(0)
+    resp = page.goto("/indicators/entry/")
+    assert resp is not None and resp.status == 403
+    page.get_by_role("button", name="退出").click()
+    login(page, "admin")
+    page.goto("/indicators/periods/?kind=month")
+    page.once("dialog", lambda d: d.accept())
+    row = page.locator("#period-table tr", has_text="2014年11月")
+    row.get_by_role("button", name="发布并锁定").click()
+    expect(page.locator(".msg-success")).to_contain_text("已发布并锁定")
+    screenshot("indicators-periods")
+    page.goto("/indicators/completeness/?period=2014-12")
+    expect(page.locator("#completeness")).to_contain_text("珲春市人民政府")
+    screenshot("indicators-completeness")
+    page.goto("/indicators/targets/?year=2014")
+    expect(page.locator("#target-table")).to_contain_text("长春市")
+    screenshot("indicators-targets")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_with_mistakes_lists_them_by_cell_and_imports_nothing(page, screenshot, demo, tmp_path):
+    cat = load_catalog()
+    ind = cat.by_code["MARKET"]
+    data = template_bytes(cat, [ind], calc.parse_period("2014-12"), "珲春市人民政府")
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb.worksheets[0]
+    ws["C7"] = "约三千"
+    ws["A8"], ws["C8"] = "229999", 12
+    path = tmp_path / "珲春-2014-12.xlsx"
+    wb.save(path)
+    login(page, "hunchun-reporter")
+    page.goto("/indicators/import/")
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_role("button", name="校验并导入").click()
+    page.wait_for_url("**/indicators/import/*/")
+    errors = page.locator("#import-errors")
+    expect(errors).to_contain_text("约三千")
+    expect(errors).to_contain_text("229999")
+    expect(page.locator(".msg-error")).to_contain_text("未导入任何数据")
+    screenshot("indicators-import-errors")
+    assert not Value.objects.filter(indicator__code="MARKET", period__code="2014-12").exists()
