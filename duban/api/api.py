@@ -91,10 +91,12 @@ def on_http_error(request, exc: HttpError):
 from duban.api.routers import org as org_router  # noqa: E402
 from duban.api.routers import plans as plans_router  # noqa: E402
 from duban.api.routers import reports as reports_router  # noqa: E402
+from duban.api.routers import supervision as supervision_router  # noqa: E402
 
 api.add_router("/", org_router.router)
 api.add_router("/", plans_router.router)
 api.add_router("/", reports_router.router)
+api.add_router("/", supervision_router.router)
 from duban.indicators.api import router as indicators_router  # noqa: E402
 
 api.add_router("/", indicators_router)

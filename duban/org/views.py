@@ -100,6 +100,7 @@ def unit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "move_form": UnitMoveForm(initial={"parent": unit.parent_id, "version": unit.version}),
         "merge_form": UnitMergeForm(),
     }
+    ctx["lights"] = _unit_lights(unit)
     if request.htmx and request.GET.get("page"):
         return render(request, "org/unit_detail.html#history", ctx)
     return render(request, "org/unit_detail.html", ctx)
@@ -239,3 +240,24 @@ def unit_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return _fail(request, e, unit)
     messages.success(request, _("Unit “%(name)s” deleted.") % {"name": name})
     return redirect("unit-list")
+
+
+def _unit_lights(unit: Unit) -> dict:
+    """The unit's tasks in published plans, with their status lights (counts and the ones not green)."""
+    from duban.plans.models import Assignment, Plan
+    from duban.supervision.selectors import lights_for
+
+    tasks = list(
+        Assignment.objects.filter(lead_unit=unit, item__plan__status=Plan.Status.PUBLISHED)
+        .select_related("item__plan")
+        .order_by("item__plan__year", "item__order")
+    )
+    lights = lights_for([a.pk for a in tasks])
+    counts = {"red": 0, "yellow": 0, "green": 0}
+    flagged = []
+    for a in tasks:
+        light = lights[a.pk]
+        counts[light.color] += 1
+        if light.color != "green":
+            flagged.append((a, light))
+    return {"counts": counts, "flagged": flagged, "total": len(tasks)}

@@ -52,3 +52,32 @@ class ProblemActionForm(forms.Form):
         label=_("Status"), choices=[("", "—"), *Problem.Status.choices], required=False
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class PolicyForm(forms.Form):
+    yellow_gap = forms.IntegerField(label=_("Yellow when behind by (points)"), min_value=1, max_value=100)
+    red_gap = forms.IntegerField(label=_("Red when behind by (points)"), min_value=1, max_value=100)
+    due_soon_days = forms.IntegerField(
+        label=_("Yellow this many days before the deadline"), min_value=0, max_value=120
+    )
+    days_before = forms.IntegerField(label=_("Remind days before"), min_value=0, max_value=60)
+    on_the_day = forms.BooleanField(label=_("Remind on the day"), required=False)
+    every_days_after = forms.IntegerField(label=_("Then every N days"), min_value=0, max_value=30)
+    escalate_head_after = forms.IntegerField(
+        label=_("Escalate to the unit head after (days overdue)"), min_value=0, max_value=90
+    )
+    escalate_leader_after = forms.IntegerField(
+        label=_("Escalate to the leader after (days overdue)"), min_value=0, max_value=180
+    )
+    reminders_active = forms.BooleanField(label=_("Send reminders"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("yellow_gap") and data.get("red_gap") and data["red_gap"] <= data["yellow_gap"]:
+            self.add_error("red_gap", _("Red must need a bigger gap than yellow."))
+        head, leader = data.get("escalate_head_after"), data.get("escalate_leader_after")
+        if head is not None and leader is not None and leader < head:
+            self.add_error(
+                "escalate_leader_after", _("Escalate to the leader no sooner than to the unit head.")
+            )
+        return data

@@ -620,3 +620,69 @@ def tick(*, today: datetime.date | None = None, dry_run: bool = False) -> list[d
                 after={"count": len(sent), "date": today.isoformat()},
             )
     return sent
+
+
+@transaction.atomic
+def policy_set(
+    *,
+    actor,
+    plan: Plan,
+    yellow_gap: int,
+    red_gap: int,
+    due_soon_days: int,
+    days_before: int,
+    on_the_day: bool,
+    every_days_after: int,
+    escalate_head_after: int,
+    escalate_leader_after: int,
+    reminders_active: bool,
+) -> None:
+    """A plan's light thresholds and reminder rules."""
+    from duban.supervision.models import LightPolicy
+
+    _admin(actor)
+    if red_gap <= yellow_gap:
+        raise InvalidInput(_("Red must need a bigger gap than yellow."))
+    policy, _c = LightPolicy.objects.get_or_create(plan=plan)
+    rule, _c2 = ReminderRule.objects.get_or_create(plan=plan)
+    before = {
+        "yellow_gap": policy.yellow_gap,
+        "red_gap": policy.red_gap,
+        "due_soon_days": policy.due_soon_days,
+        "days_before": rule.days_before,
+        "on_the_day": rule.on_the_day,
+        "every_days_after": rule.every_days_after,
+        "escalate_head_after": rule.escalate_head_after,
+        "escalate_leader_after": rule.escalate_leader_after,
+        "reminders_active": rule.active,
+    }
+    policy.yellow_gap, policy.red_gap, policy.due_soon_days = yellow_gap, red_gap, due_soon_days
+    policy.save(update_fields=["yellow_gap", "red_gap", "due_soon_days"])
+    rule.days_before, rule.on_the_day, rule.every_days_after = days_before, on_the_day, every_days_after
+    rule.escalate_head_after, rule.escalate_leader_after, rule.active = (
+        escalate_head_after,
+        escalate_leader_after,
+        reminders_active,
+    )
+    rule.save(
+        update_fields=[
+            "days_before",
+            "on_the_day",
+            "every_days_after",
+            "escalate_head_after",
+            "escalate_leader_after",
+            "active",
+        ]
+    )
+    after = {
+        "yellow_gap": yellow_gap,
+        "red_gap": red_gap,
+        "due_soon_days": due_soon_days,
+        "days_before": days_before,
+        "on_the_day": on_the_day,
+        "every_days_after": every_days_after,
+        "escalate_head_after": escalate_head_after,
+        "escalate_leader_after": escalate_leader_after,
+        "reminders_active": reminders_active,
+    }
+    audit_record(actor=actor, action="plan.supervision_rules", obj=plan, before=before, after=after)

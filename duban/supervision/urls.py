@@ -17,4 +17,5 @@ urlpatterns = [
     path("problems/new/", views.problem_new, name="problem-new"),
     path("problems/<int:pk>/", views.problem_detail, name="problem-detail"),
     path("reminders/", views.reminder_list, name="reminder-list"),
+    path("plans/<int:plan_pk>/supervision-rules/", views.plan_rules, name="plan-rules"),
 ]

@@ -348,7 +348,26 @@ def problem_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     acc = access_for(request.user)
     if not (acc.is_admin or acc.staff_unit_ids):
         raise NotAllowed(READ_ONLY)
-    form = ProblemForm(request.POST or None)
+    report = None
+    raw = request.GET.get("report") or request.POST.get("report") or ""
+    if raw.isdigit():
+        from duban.reports.access import reports_visible_to
+
+        report = (
+            reports_visible_to(request.user)
+            .select_related("assignment__item", "unit")
+            .filter(pk=int(raw))
+            .first()
+        )
+    initial = {}
+    if report is not None:
+        initial = {
+            "owner": report.unit_id,
+            "title": report.problems.strip().splitlines()[0][:200] if report.problems.strip() else "",
+            "description": report.problems,
+            "items": report.assignment.item.key,
+        }
+    form = ProblemForm(request.POST or None, initial=initial)
     if not acc.is_admin:
         form.fields["owner"].queryset = form.fields["owner"].queryset.filter(pk__in=acc.staff_unit_ids)
     plan = _current_plan(request)
@@ -368,6 +387,7 @@ def problem_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                     category=d["category"],
                     items=items,
                     due_date=d["due_date"],
+                    report=report,
                 )
             except DubanError as e:
                 form.add_error(None, e.message)
@@ -421,3 +441,43 @@ def reminder_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
     page = Paginator(reminders, 50).get_page(request.GET.get("page"))
     return render(request, "supervision/reminder_list.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_rules(request: AuthenticatedHttpRequest, plan_pk: int) -> HttpResponse:
+    """A plan's light thresholds and reminder rules (office admins change them; leaders read)."""
+    from duban.plans.access import get_plan_for_user
+    from duban.supervision.forms import PolicyForm
+    from duban.supervision.models import LightPolicy, ReminderRule
+
+    plan, can_write = get_plan_for_user(request.user, plan_pk)
+    if not access_for(request.user).sees_everything:
+        raise NotAllowed(NOT_ADMIN)
+    policy = LightPolicy.objects.filter(plan=plan).first() or LightPolicy(plan=plan)
+    rule = ReminderRule.objects.filter(plan=plan).first() or ReminderRule(plan=plan)
+    initial = {
+        "yellow_gap": policy.yellow_gap,
+        "red_gap": policy.red_gap,
+        "due_soon_days": policy.due_soon_days,
+        "days_before": rule.days_before,
+        "on_the_day": rule.on_the_day,
+        "every_days_after": rule.every_days_after,
+        "escalate_head_after": rule.escalate_head_after,
+        "escalate_leader_after": rule.escalate_leader_after,
+        "reminders_active": rule.active,
+    }
+    form = PolicyForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        require_office_admin(request.user)
+        if form.is_valid():
+            try:
+                services.policy_set(actor=request.user, plan=plan, **form.cleaned_data)
+            except DubanError as e:
+                form.add_error(None, e.message)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("plan-rules", plan_pk=plan.pk)
+    return render(
+        request, "supervision/plan_rules.html", {"plan": plan, "form": form, "can_write": can_write}
+    )

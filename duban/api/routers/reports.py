@@ -78,7 +78,7 @@ class ReportIn(Schema):
     milestone_ids: list[int] | None = None
 
 
-class VersionIn(Schema):
+class ReportVersionIn(Schema):
     version: int | None = None
 
 
@@ -220,7 +220,7 @@ def _transition(request, report_id: int, fn, **kwargs):
 @router.post(
     "/reports/{report_id}/submit", response={200: ReportOut, **ERRORS}, summary="Submit to the unit head"
 )
-def report_submit(request, report_id: int, payload: VersionIn):
+def report_submit(request, report_id: int, payload: ReportVersionIn):
     return _transition(request, report_id, services.report_submit, version=payload.version)
 
 
@@ -229,7 +229,7 @@ def report_submit(request, report_id: int, payload: VersionIn):
     response={200: ReportOut, **ERRORS},
     summary="Unit head approves: to the office",
 )
-def report_approve(request, report_id: int, payload: VersionIn):
+def report_approve(request, report_id: int, payload: ReportVersionIn):
     return _transition(request, report_id, services.report_approve, version=payload.version)
 
 
@@ -245,7 +245,7 @@ def report_head_return(request, report_id: int, payload: CommentIn):
 
 
 @router.post("/reports/{report_id}/accept", response={200: ReportOut, **ERRORS}, summary="Office accepts")
-def report_accept(request, report_id: int, payload: VersionIn):
+def report_accept(request, report_id: int, payload: ReportVersionIn):
     return _transition(request, report_id, services.report_accept, version=payload.version)
 
 
