@@ -131,22 +131,31 @@ def unit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "org/unit_form.html", {"form": form})
 
 
-def _fail(request, error: DubanError, unit: Unit) -> HttpResponse:
-    messages.error(request, str(error.message))
-    return redirect("unit-detail", pk=unit.pk)
+def _unit_action(request, pk: int, form_class, call, ok: str) -> HttpResponse:
+    """The shape of every POST on a unit: access, form, one service call, a message, back to the
+    unit (or to the unit the service returns, after a merge)."""
+    unit = get_unit_for_admin(request.user, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(str(m) for ms in form.errors.values() for m in ms))
+        return redirect("unit-detail", pk=unit.pk)
+    try:
+        result = call(unit, form.cleaned_data)
+    except DubanError as e:
+        messages.error(request, str(e.message))
+        return redirect("unit-detail", pk=unit.pk)
+    messages.success(request, ok % {"source": unit.name, "target": getattr(result, "name", "")})
+    return redirect("unit-detail", pk=getattr(result, "pk", unit.pk))
 
 
 @login_required
 @require_POST
 def unit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    unit = get_unit_for_admin(request.user, pk)
-    form = UnitForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "; ".join(m for ms in form.errors.values() for m in ms))
-        return redirect("unit-detail", pk=unit.pk)
-    d = form.cleaned_data
-    try:
-        services.unit_update(
+    return _unit_action(
+        request,
+        pk,
+        UnitForm,
+        lambda unit, d: services.unit_update(
             actor=request.user,
             unit=unit,
             version=d["version"],
@@ -155,78 +164,59 @@ def unit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             aliases=d["aliases"],
             kind=d["kind"],
             sort_order=d["sort_order"],
-        )
-    except DubanError as e:
-        return _fail(request, e, unit)
-    messages.success(request, _("Saved."))
-    return redirect("unit-detail", pk=unit.pk)
+        ),
+        _("Saved."),
+    )
 
 
 @login_required
 @require_POST
 def unit_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    unit = get_unit_for_admin(request.user, pk)
-    form = UnitMoveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "; ".join(m for ms in form.errors.values() for m in ms))
-        return redirect("unit-detail", pk=unit.pk)
-    try:
-        services.unit_move(
-            actor=request.user,
-            unit=unit,
-            new_parent=form.cleaned_data["parent"],
-            version=form.cleaned_data["version"],
-        )
-    except DubanError as e:
-        return _fail(request, e, unit)
-    messages.success(request, _("Unit moved."))
-    return redirect("unit-detail", pk=unit.pk)
+    return _unit_action(
+        request,
+        pk,
+        UnitMoveForm,
+        lambda unit, d: services.unit_move(
+            actor=request.user, unit=unit, new_parent=d["parent"], version=d["version"]
+        ),
+        _("Unit moved."),
+    )
 
 
 @login_required
 @require_POST
 def unit_merge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    unit = get_unit_for_admin(request.user, pk)
-    form = UnitMergeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "; ".join(m for ms in form.errors.values() for m in ms))
-        return redirect("unit-detail", pk=unit.pk)
-    try:
-        target = services.unit_merge(actor=request.user, source=unit, target=form.cleaned_data["target"])
-    except DubanError as e:
-        return _fail(request, e, unit)
-    messages.success(
-        request, _("“%(source)s” merged into “%(target)s”.") % {"source": unit.name, "target": target.name}
+    return _unit_action(
+        request,
+        pk,
+        UnitMergeForm,
+        lambda unit, d: services.unit_merge(actor=request.user, source=unit, target=d["target"]),
+        _("“%(source)s” merged into “%(target)s”."),
     )
-    return redirect("unit-detail", pk=target.pk)
 
 
 @login_required
 @require_POST
 def unit_deactivate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    unit = get_unit_for_admin(request.user, pk)
-    form = VersionForm(request.POST)
-    form.is_valid()
-    try:
-        services.unit_deactivate(actor=request.user, unit=unit, version=form.cleaned_data.get("version"))
-    except DubanError as e:
-        return _fail(request, e, unit)
-    messages.success(request, _("Unit deactivated."))
-    return redirect("unit-detail", pk=unit.pk)
+    return _unit_action(
+        request,
+        pk,
+        VersionForm,
+        lambda unit, d: services.unit_deactivate(actor=request.user, unit=unit, version=d.get("version")),
+        _("Unit deactivated."),
+    )
 
 
 @login_required
 @require_POST
 def unit_reactivate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    unit = get_unit_for_admin(request.user, pk)
-    form = VersionForm(request.POST)
-    form.is_valid()
-    try:
-        services.unit_reactivate(actor=request.user, unit=unit, version=form.cleaned_data.get("version"))
-    except DubanError as e:
-        return _fail(request, e, unit)
-    messages.success(request, _("Unit reactivated."))
-    return redirect("unit-detail", pk=unit.pk)
+    return _unit_action(
+        request,
+        pk,
+        VersionForm,
+        lambda unit, d: services.unit_reactivate(actor=request.user, unit=unit, version=d.get("version")),
+        _("Unit reactivated."),
+    )
 
 
 @login_required
@@ -237,7 +227,8 @@ def unit_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         services.unit_delete(actor=request.user, unit=unit)
     except DubanError as e:
-        return _fail(request, e, unit)
+        messages.error(request, str(e.message))
+        return redirect("unit-detail", pk=unit.pk)
     messages.success(request, _("Unit “%(name)s” deleted.") % {"name": name})
     return redirect("unit-list")
 
