@@ -18,6 +18,11 @@ def current_source() -> str:
     return _source.get()
 
 
+def acting_user(actor):
+    """The signed-in user behind an actor, or None when the system acts (a command, the tick)."""
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
 def current_ip() -> str | None:
     return _ip.get()
 

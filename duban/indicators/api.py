@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema
 
 from duban.api.schemas import ERRORS
 from duban.core.errors import InvalidInput
-from duban.indicators import calc, services
+from duban.indicators import calc, values
 from duban.indicators.access import get_indicator_for_user, indicators_visible_to, require_entry_role
 from duban.indicators.catalog import load_catalog
 from duban.indicators.models import Indicator, RegionGroup, Value
@@ -280,7 +280,7 @@ def value_bulk(request, payload: BulkIn):
     if len(payload.items) > BULK_MAX:
         raise InvalidInput(BULK_TOO_MANY % {"n": BULK_MAX})
     cat = load_catalog()
-    entries: list[services.Entry] = []
+    entries: list[values.Entry] = []
     errors: list[dict] = []
     for i, item in enumerate(payload.items):
         where = {"index": i, "indicator": item.indicator, "region": item.region, "period": item.period}
@@ -298,26 +298,24 @@ def value_bulk(request, payload: BulkIn):
             errors.append({**where, "message": str(e)})
             continue
         entries.append(
-            services.Entry(
-                ind, region, key, item.value, note=item.note, version=item.version, ref={"index": i}
-            )
+            values.Entry(ind, region, key, item.value, note=item.note, version=item.version, ref={"index": i})
         )
     if errors:
-        raise services.ValuesInvalid(services.VALUES_INVALID % {"n": len(errors)}, extra={"errors": errors})
+        raise values.ValuesInvalid(values.VALUES_INVALID % {"n": len(errors)}, extra={"errors": errors})
     acc = access_for(request.auth)
-    checked = services.check_entries(entries, acc=acc)
+    checked = values.check_entries(entries, acc=acc)
     if payload.dry_run:
         if checked.errors:
-            raise services.ValuesInvalid(
-                services.VALUES_INVALID % {"n": len(checked.errors)},
-                extra={"errors": [services._problem_out(p, entries) for p in checked.errors]},
+            raise values.ValuesInvalid(
+                values.VALUES_INVALID % {"n": len(checked.errors)},
+                extra={"errors": [values._problem_out(p, entries) for p in checked.errors]},
             )
         return {
             "dry_run": True,
             "checked": len(entries),
             "warnings": [_warning(p, entries) for p in checked.warnings],
         }
-    result = services.values_save(actor=request.auth, entries=entries, checked=checked, what="API")
+    result = values.values_save(actor=request.auth, entries=entries, checked=checked, what="API")
     return {
         "dry_run": False,
         "checked": len(entries),
@@ -329,7 +327,7 @@ def value_bulk(request, payload: BulkIn):
     }
 
 
-def _warning(p: services.Problem, entries: list[services.Entry]) -> dict:
+def _warning(p: values.Problem, entries: list[values.Entry]) -> dict:
     e = entries[p.index]
     return {
         "index": e.ref.get("index", p.index),

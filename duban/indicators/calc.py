@@ -703,11 +703,16 @@ class Outlier:
     n: int
 
 
-def outlier(value: Decimal, history: Sequence[Decimal]) -> Outlier | None:
-    """Whether ``value`` is far outside ``history`` (only judged on positive series of 3+ values)."""
-    if len(history) < OUTLIER_MIN_HISTORY or value <= 0 or min(history) <= 0:
+def outlier(value: Decimal, history: Sequence[Decimal | float]) -> Outlier | None:
+    """Whether ``value`` is far outside ``history`` (only judged on positive series of 3+ values).
+    The history may hold floats as the database hands them back (SQLite keeps REAL): only its
+    smallest and largest are made exact, not each of the 12 figures of 100,000 imported cells."""
+    if len(history) < OUTLIER_MIN_HISTORY or value <= 0:
         return None
     lo, hi = min(history), max(history)
+    if lo <= 0:
+        return None
+    lo, hi = D(str(lo)), D(str(hi))
     if value > hi * OUTLIER_FACTOR or value * OUTLIER_FACTOR < lo:
         return Outlier(lo, hi, len(history))
     return None
@@ -718,6 +723,13 @@ _EXPONENTS = [D(1).scaleb(-p) for p in range(7)]
 
 def quantize(value: Decimal, precision: int) -> Decimal:
     return value.quantize(_EXPONENTS[precision], rounding=decimal.ROUND_HALF_UP)
+
+
+def fmt(value: Decimal | None, precision: int) -> str:
+    """A figure as text at the indicator's precision ("" for no figure)."""
+    if value is None:
+        return ""
+    return format(quantize(value, precision), "f")
 
 
 def fits_precision(value: Decimal, precision: int) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from duban.indicators import calc, services
+from duban.indicators import calc, derived, services, values
 from duban.indicators.models import Indicator, Period, Region, RegionGroup, Target, Value
 from duban.indicators.regions import REGIONS_FILE, load_regions
 from duban.org.models import Unit
@@ -86,7 +86,7 @@ def load_demo_indicators() -> dict:
         created.append(ind)
     values = _generate_values([i for i in created if not i.is_derived], data, regions)
     if created:
-        services.derived_recompute(codes=None)
+        derived.derived_recompute(codes=None)
         _targets(data, by_code, regions)
         for p in Period.objects.filter(year=2013, status=Period.Status.OPEN):
             services.period_publish(actor=None, period=p)
@@ -122,7 +122,7 @@ def _series(ind_row: dict, region_code: str, kind: str) -> dict[calc.PeriodKey, 
 def _generate_values(indicators: list[Indicator], data: dict, regions: dict[str, Region]) -> int:
     rows = {r["code"]: r for r in data["indicators"]}
     missing = data["missing_2014_12"]
-    entries: list[services.Entry] = []
+    entries: list[values.Entry] = []
     region_by_pk = {r.pk: r for r in regions.values()}
     applies: dict[int, list[Region]] = {}
     for ind_id, reg_id in Indicator.regions.through.objects.filter(indicator__in=indicators).values_list(
@@ -140,7 +140,7 @@ def _generate_values(indicators: list[Indicator], data: dict, regions: dict[str,
             for key, value in _series(row, region.code, ind.period_type).items():
                 if skip_dec and key.year == 2014 and key.num == calc.PER_YEAR[key.kind]:
                     continue
-                entries.append(services.Entry(ind, region, key, value))
+                entries.append(values.Entry(ind, region, key, value))
     if not entries:
         return 0
     existing = set(
@@ -149,7 +149,7 @@ def _generate_values(indicators: list[Indicator], data: dict, regions: dict[str,
         )
     )
     entries = [e for e in entries if (e.indicator.pk, e.region.pk, e.period.code) not in existing]
-    result = services.values_save(
+    result = values.values_save(
         actor=None, entries=entries, action="values.import", what="演示数据 demo data", is_demo=True
     )
     return result.created

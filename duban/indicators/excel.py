@@ -27,7 +27,7 @@ from duban.core.errors import InvalidInput
 from duban.indicators import calc
 from duban.indicators.catalog import Catalog
 from duban.indicators.models import Indicator, period_label
-from duban.indicators.services import Entry, parse_number
+from duban.indicators.values import Entry, parse_number
 
 # The layout of an entry sheet (1-based rows): the importer relies on these, not on sheet names.
 PERIOD_ROW, CODE_ROW, NAME_ROW, UOM_ROW, FIRST_DATA_ROW = 2, 4, 5, 6, 7
@@ -239,7 +239,7 @@ def _period_of(v) -> calc.PeriodKey:
 
 def read_workbook(data, cat: Catalog) -> ParsedWorkbook:
     """Every figure in the workbook as an Entry, and every cell that cannot become one.
-    Checks that need the database (locks, history, access) are done by services.check_entries."""
+    Checks that need the database (locks, history, access) are done by values.check_entries."""
     out = ParsedWorkbook()
     try:
         wb = load_workbook(data, read_only=True, data_only=True)

@@ -11,8 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from duban.core.context import acting_user
 from duban.core.errors import InvalidInput
-from duban.indicators import services
+from duban.indicators import services, values
 from duban.indicators.catalog import load_catalog
 from duban.indicators.excel import read_workbook
 from duban.indicators.models import ImportBatch
@@ -70,8 +71,8 @@ def values_import(
             e.note = note
     if not parsed.entries and not parsed.errors:
         raise InvalidInput(NOTHING_TO_IMPORT)
-    acc = access_for(actor) if services._user(actor) else None
-    checked = services.check_entries(parsed.entries, acc=acc)
+    acc = access_for(actor) if acting_user(actor) else None
+    checked = values.check_entries(parsed.entries, acc=acc)
     for p in checked.errors:
         e = parsed.entries[p.index]
         report.errors.append({**e.ref, "message": p.message})
@@ -102,7 +103,7 @@ def values_import(
     )
     if dry_run or not report.ok:
         return report
-    result = services.values_save(
+    result = values.values_save(
         actor=actor,
         entries=parsed.entries,
         action="values.import",

@@ -1,5 +1,7 @@
 """Regions, indicators, periods, values, revisions, targets and import batches (统计指标体系)."""
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -163,6 +165,25 @@ class Indicator(models.Model):
         )
 
 
+class PeriodQuerySet(models.QuerySet):
+    def for_keys(
+        self, keys: Iterable[calc.PeriodKey], create: bool = False
+    ) -> dict[calc.PeriodKey, "Period"]:
+        """The Period rows of these keys; with create=True the missing ones are added."""
+        keys = set(keys)
+        if not keys:
+            return {}
+        found = {p.key: p for p in self.filter(code__in=[k.code for k in keys])}
+        missing = keys - found.keys()
+        if missing and create:
+            self.bulk_create(
+                [Period(code=k.code, kind=k.kind, year=k.year, num=k.num) for k in missing],
+                ignore_conflicts=True,
+            )
+            found = {p.key: p for p in self.filter(code__in=[k.code for k in keys])}
+        return found
+
+
 class Period(models.Model):
     """A reporting period. A published period is locked until the office reopens it."""
 
@@ -180,6 +201,8 @@ class Period(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     version = models.PositiveIntegerField(default=1)
+
+    objects = PeriodQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("reporting period")

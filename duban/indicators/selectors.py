@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from duban.indicators import calc
 from duban.indicators.catalog import Catalog
 from duban.indicators.models import Indicator, Period, Target, Value, period_label
-from duban.indicators.services import fmt, periods_for
 
 TOTAL_LABELS = {
     calc.SUM: _("Total"),
@@ -32,6 +31,29 @@ SCOPE_CHILDREN = _("Counties and districts of %(region)s")
 SCOPE_GROUP = _("Group: %(group)s")
 
 
+def raw_figures(qs, fields: Sequence[str], exact: bool = True) -> list[tuple]:
+    """Rows of ``fields`` plus the exact figure last, read with a plain cursor: the ORM's per-row
+    converters cost more than the query at the 100,000 rows of a big import (bench_indicators).
+    SQLite keeps a DecimalField as REAL; cast to text it reads back exactly as it was saved. With
+    ``exact`` False the figure is left as the driver gives it (text on SQLite) for the caller to
+    convert in its own loop, which saves building every row twice."""
+    if connection.vendor == "sqlite":
+        qs = qs.annotate(figure=Cast("value", TextField()))
+    else:
+        qs = qs.annotate(figure=F("value"))
+    sql, params = qs.values_list(*fields, "figure").query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+    if exact and connection.vendor == "sqlite":
+        return [(*r[:-1], Decimal(r[-1])) for r in rows]
+    return rows
+
+
+def _marks(items) -> str:
+    return ",".join(["%s"] * len(items))
+
+
 def load_engine(
     cat: Catalog, codes: Sequence[str], region_ids: Sequence[int], periods: Sequence[calc.PeriodKey]
 ) -> tuple[calc.Engine, bool]:
@@ -42,35 +64,39 @@ def load_engine(
     for r in region_ids:
         regions.update(cat.descendants(r))
     keys = {p.shift(-a, -b) for offs in need.values() for a, b in offs for p in periods}
-    rows = periods_for(keys)
-    by_pid = {p.pk: k for k, p in rows.items()}
     code_of = {i.pk: i.code for i in cat.indicators.values()}
     ind_ids = [cat.by_code[c].pk for c in need if c in cat.by_code]
     data: dict[tuple[str, int, calc.PeriodKey], Decimal] = {}
     has_demo = False
-    if by_pid and ind_ids:
-        # The hot read of every pivot, chart and map: a plain cursor, because the ORM's per-row
-        # decimal converters cost more than the query itself at 3,000+ figures (bench_indicators).
-        qs = Value.objects.filter(indicator_id__in=ind_ids, period_id__in=list(by_pid))
+    if not keys or not ind_ids:
+        return calc.Engine(cat.specs, data, cat.children), has_demo
+    # The hot read of every pivot, chart and map, written out by hand: the ORM's query building and
+    # per-row decimal converters cost more than the queries themselves (bench_indicators).
+    codes = [k.code for k in keys]
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT id, year, kind, num FROM {Period._meta.db_table} WHERE code IN ({_marks(codes)})", codes
+        )
+        by_pid = {pk: calc.PeriodKey(y, kind, num) for pk, y, kind, num in cur.fetchall()}
+        if not by_pid:
+            return calc.Engine(cat.specs, data, cat.children), has_demo
+        figure = "CAST(value AS TEXT)" if connection.vendor == "sqlite" else "value"
+        sql = (
+            f"SELECT indicator_id, region_id, period_id, {figure}, is_demo FROM {Value._meta.db_table} "
+            f"WHERE indicator_id IN ({_marks(ind_ids)}) AND period_id IN ({_marks(by_pid)})"
+        )
+        params = [*ind_ids, *by_pid]
         if len(regions) < len(cat.regions):
-            qs = qs.filter(region_id__in=sorted(regions))
-        if connection.vendor == "sqlite":
-            # SQLite keeps a DecimalField as REAL; as text it reads back exactly as it was saved
-            qs = qs.annotate(figure=Cast("value", TextField()))
-        else:
-            qs = qs.annotate(figure=F("value"))
-        sql, params = qs.values_list(
-            "indicator_id", "region_id", "period_id", "figure", "is_demo"
-        ).query.sql_with_params()
-        with connection.cursor() as cur:
-            cur.execute(sql, params)
-            rows = cur.fetchall()
-        code_pid = {(i, p): (code_of[i], k) for i in ind_ids for p, k in by_pid.items()}
-        for ind_id, reg_id, pid, figure, demo in rows:
-            code, key = code_pid[(ind_id, pid)]
-            data[(code, reg_id, key)] = figure if type(figure) is Decimal else Decimal(figure)
-            if demo:
-                has_demo = True
+            sql += f" AND region_id IN ({_marks(regions)})"
+            params += regions
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+    code_pid = {(i, p): (code_of[i], k) for i in ind_ids for p, k in by_pid.items()}
+    for ind_id, reg_id, pid, value, demo in rows:
+        code, key = code_pid[(ind_id, pid)]
+        data[(code, reg_id, key)] = Decimal(value)
+        if demo:
+            has_demo = True
     return calc.Engine(cat.specs, data, cat.children), has_demo
 
 
@@ -161,15 +187,17 @@ def pivot_regions_by_periods(
     code, precision, stored = ind.code, ind.precision, engine.data
     # stored figures were saved at the indicator's precision, so they format without rounding
     spec = f".{precision}f"
+    get = stored.get
     for r in region_ids:
         cells = []
+        add = cells.append
         for p in periods:
-            v = stored.get((code, r, p))
+            v = get((code, r, p))
             if v is not None:
-                cells.append(Cell(format(v, spec), v))
+                add(Cell(format(v, spec), v))
             else:
                 v = engine.cell(code, r, p)
-                cells.append(Cell(fmt(v, precision), v, v is not None))
+                add(Cell(calc.fmt(v, precision), v, v is not None))
         region = cat.regions[r]
         rows.append(Row(region.name, cells, cat.depth(r) - depth0, region.code))
     roots = calc.roots_of(region_ids, cat.parent)
@@ -182,11 +210,11 @@ def pivot_regions_by_periods(
             root_rows = [rows[i].cells for i, r in enumerate(region_ids) if r in root_set]
             for j in range(len(periods)):
                 v = calc.aggregate_values(ind.aggregation, [cells[j].value for cells in root_rows])
-                tcells.append(Cell(fmt(v, precision), v))
+                tcells.append(Cell(calc.fmt(v, precision), v))
         else:
             for p in periods:
                 v = engine.total(code, roots, p)
-                tcells.append(Cell(fmt(v, precision), v))
+                tcells.append(Cell(calc.fmt(v, precision), v))
         total = Row(str(TOTAL_LABELS[ind.aggregation]), tcells, is_total=True)
     return Pivot(
         title=str(ind),
@@ -211,10 +239,12 @@ def pivot_indicators_by_regions(
         for r in region_ids:
             v = engine.cell(ind.code, r, period)
             cells.append(
-                Cell(fmt(v, ind.precision), v, v is not None and (ind.code, r, period) not in engine.data)
+                Cell(
+                    calc.fmt(v, ind.precision), v, v is not None and (ind.code, r, period) not in engine.data
+                )
             )
         v = engine.total(ind.code, roots, period) if len(region_ids) > 1 else None
-        cells.append(Cell(fmt(v, ind.precision), v))
+        cells.append(Cell(calc.fmt(v, ind.precision), v))
         rows.append(Row(str(ind), cells, key=ind.code))
     columns = [cat.regions[r].name for r in region_ids] + [str(_("Total"))]
     return Pivot(
@@ -336,7 +366,7 @@ def entry_grid(
     cat: Catalog, indicators: Sequence[Indicator], period: calc.PeriodKey, only_region: int | None = None
 ) -> Grid:
     keys = [period, period.prev(), period.last_year()]
-    rows_by_key = periods_for(keys)
+    rows_by_key = Period.objects.for_keys(keys)
     region_ids: set[int] = set()
     cat.applies.prefetch(i.pk for i in indicators)
     for ind in indicators:
@@ -372,11 +402,11 @@ def entry_grid(
                     indicator=ind,
                     applies=applies,
                     value=v,
-                    text=fmt(v.value, ind.precision) if v else "",
-                    prev=fmt(prev.value, ind.precision) if prev else "",
-                    last_year=fmt(ly.value, ind.precision) if ly else "",
+                    text=calc.fmt(v.value, ind.precision) if v else "",
+                    prev=calc.fmt(prev.value, ind.precision) if prev else "",
+                    last_year=calc.fmt(ly.value, ind.precision) if ly else "",
                     history=getattr(v, "n_revisions", 0) if v else 0,
-                    input=fmt(v.value, ind.precision) if v else "",
+                    input=calc.fmt(v.value, ind.precision) if v else "",
                 )
             )
         region = cat.regions[r]
@@ -412,7 +442,7 @@ def completeness(
 ) -> list[UnitCompleteness]:
     """Which units have not entered which figures for a period (entered indicators only)."""
     inds = [i for i in indicators if i.is_active and not i.is_derived and i.period_type == period.kind]
-    row = periods_for([period]).get(period)
+    row = Period.objects.for_keys([period]).get(period)
     entered: set[tuple[int, int]] = set()
     if row is not None and inds:
         entered = set(
@@ -463,11 +493,11 @@ class Attainment:
     def texts(self) -> dict:
         pct, g = self.percent, self.growth
         return {
-            "target": fmt(self.target.value, self.precision),
-            "actual": fmt(self.actual, self.precision),
-            "last_year": fmt(self.last_year, self.precision),
-            "percent": fmt(pct, 1) if pct is not None else "",
-            "growth": fmt(g, 1) if g is not None else "",
+            "target": calc.fmt(self.target.value, self.precision),
+            "actual": calc.fmt(self.actual, self.precision),
+            "last_year": calc.fmt(self.last_year, self.precision),
+            "percent": calc.fmt(pct, 1) if pct is not None else "",
+            "growth": calc.fmt(g, 1) if g is not None else "",
             "met": pct is not None and pct >= 100,
         }
 

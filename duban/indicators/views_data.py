@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from duban.core.errors import DubanError, InvalidInput, StaleEdit
 from duban.core.http import AuthenticatedHttpRequest
-from duban.indicators import calc, excel, selectors, services
+from duban.indicators import calc, excel, selectors, values
 from duban.indicators.access import (
     can_enter,
     entry_units_for,
@@ -24,7 +24,7 @@ from duban.indicators.access import (
 from duban.indicators.catalog import Catalog, load_catalog
 from duban.indicators.forms import ImportForm
 from duban.indicators.importer import import_batch_confirm, import_batch_create
-from duban.indicators.models import ImportBatch, Indicator, Value, period_label
+from duban.indicators.models import ImportBatch, Indicator, Period, Value, period_label
 from duban.org.access import access_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -147,7 +147,7 @@ def entry_row_save(
     if region is None or not any(region_id in cat.applies.get(i.pk, []) for i in indicators):
         raise Http404
     note = request.POST.get("note", "").strip()
-    entries: list[services.Entry] = []
+    entries: list[values.Entry] = []
     errors: dict[int, str] = {}
     for ind in indicators:
         if region_id not in cat.applies.get(ind.pk, []):
@@ -157,12 +157,12 @@ def entry_row_save(
         if not raw:
             continue
         try:
-            value = services.parse_number(raw)
+            value = values.parse_number(raw)
         except InvalidInput as e:
             errors[ind.pk] = str(e.message)
             continue
         entries.append(
-            services.Entry(
+            values.Entry(
                 ind,
                 region,
                 key,
@@ -175,13 +175,13 @@ def entry_row_save(
     message, level, warnings, stale = "", "success", {}, False
     if not errors and entries:
         try:
-            result = services.values_save(
+            result = values.values_save(
                 actor=request.user, entries=entries, what=f"{region.name} {period_label(key)}"
             )
-        except services.ValuesNeedNotes as e:
+        except values.ValuesNeedNotes as e:
             level, message = "warning", str(e.message)
             warnings = {entries_by_code(entries, w["indicator"]): w["message"] for w in e.extra["warnings"]}
-        except services.ValuesInvalid as e:
+        except values.ValuesInvalid as e:
             level, message = "error", str(e.message)
             errors = {
                 entries_by_code(entries, w["indicator"]): w["message"] for w in e.extra.get("errors", [])
@@ -196,7 +196,7 @@ def entry_row_save(
                 "n": result.written,
             }
     elif errors:
-        level, message = "error", str(services.VALUES_INVALID % {"n": len(errors)})
+        level, message = "error", str(values.VALUES_INVALID % {"n": len(errors)})
     else:
         message = NO_CHANGE_ROW % {"region": region.name}
     if not request.htmx:
@@ -228,7 +228,7 @@ def entry_row_save(
     )
 
 
-def entries_by_code(entries: list[services.Entry], code: str) -> int:
+def entries_by_code(entries: list[values.Entry], code: str) -> int:
     return next(e.indicator.pk for e in entries if e.indicator.code == code)
 
 
@@ -266,7 +266,7 @@ def template(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def template_bytes(cat: Catalog, indicators, period: calc.PeriodKey, unit_name: str) -> bytes:
     keys = [period, period.prev(), period.last_year()]
-    rows = services.periods_for(keys)
+    rows = Period.objects.for_keys(keys)
     pid_key = {p.pk: k for k, p in rows.items()}
     figures: dict = {}
     if pid_key and indicators:

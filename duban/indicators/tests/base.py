@@ -10,7 +10,7 @@ FAI has figures for 2013-01 … 2014-05 in 南关区 and 宽城区.
 from decimal import Decimal
 
 from duban.core.testing import BaseTestCase
-from duban.indicators import calc, services
+from duban.indicators import calc, services, values
 from duban.indicators.models import Indicator, Region
 
 CHANGCHUN, NANGUAN, KUANCHENG, HUNCHUN = "220100", "220102", "220103", "222404"
@@ -76,11 +76,11 @@ class IndicatorTestCase(BaseTestCase):
             for year, factor in ((2013, Decimal(1)), (2014, Decimal("1.1"))):
                 for m in range(1, 13 if year == 2013 else 6):
                     entries.append(
-                        services.Entry(
+                        values.Entry(
                             cls.fai, cls.regions[code], calc.PeriodKey(year, "month", m), base * factor * m
                         )
                     )
-        services.values_save(actor=None, entries=entries)
+        values.values_save(actor=None, entries=entries)
 
-    def entry(self, ind, region_code, period, value, **kw) -> services.Entry:
-        return services.Entry(ind, self.regions[region_code], month(period), Decimal(str(value)), **kw)
+    def entry(self, ind, region_code, period, value, **kw) -> values.Entry:
+        return values.Entry(ind, self.regions[region_code], month(period), Decimal(str(value)), **kw)

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from duban.audit.models import AuditEvent
 from duban.core.errors import InvalidInput, InvalidState, StaleEdit
-from duban.indicators import calc, services
+from duban.indicators import calc, services, values
 from duban.indicators.catalog import load_catalog
 from duban.indicators.models import Indicator, Period, RegionGroup, Target, Value, ValueRevision, period_label
 from duban.indicators.selectors import attainments, completeness, load_engine, pivot_regions_by_periods
@@ -97,7 +97,7 @@ class ValueSaveTests(IndicatorTestCase):
     def test_it_saves_and_recomputes_the_derived_growth(self):
         self.assertEqual(figure(self.fai_yoy, NANGUAN, "2014-05"), D("10.0"))
         v = Value.objects.get(indicator=self.fai, region__code=NANGUAN, period__code="2014-05")
-        result = services.values_save(
+        result = values.values_save(
             actor=self.reporter, entries=[self.entry(self.fai, NANGUAN, "2014-05", 600, version=v.version)]
         )
         self.assertEqual((result.created, result.updated), (0, 1))
@@ -107,7 +107,7 @@ class ValueSaveTests(IndicatorTestCase):
 
     def test_a_change_keeps_a_revision_and_writes_one_audit_event(self):
         before = AuditEvent.objects.filter(action="values.save").count()
-        services.values_save(
+        values.values_save(
             actor=self.reporter, entries=[self.entry(self.fai, NANGUAN, "2014-05", 560, note="核实后修正")]
         )
         rev = ValueRevision.objects.get()
@@ -119,7 +119,7 @@ class ValueSaveTests(IndicatorTestCase):
 
     def test_a_stale_version_is_refused_and_nothing_is_written(self):
         with self.assertRaises(StaleEdit):
-            services.values_save(
+            values.values_save(
                 actor=self.reporter,
                 entries=[
                     self.entry(self.fai, KUANCHENG, "2014-06", 300, version=0),
@@ -130,8 +130,8 @@ class ValueSaveTests(IndicatorTestCase):
         self.assertEqual(figure(self.fai, NANGUAN, "2014-05"), D(550))
 
     def test_every_problem_is_listed_and_nothing_is_written(self):
-        with self.assertRaises(services.ValuesInvalid) as e:
-            services.values_save(
+        with self.assertRaises(values.ValuesInvalid) as e:
+            values.values_save(
                 actor=self.reporter,
                 entries=[
                     self.entry(self.fai, NANGUAN, "2014-06", 660),  # fine on its own
@@ -141,7 +141,7 @@ class ValueSaveTests(IndicatorTestCase):
                     self.entry(self.trade, NANGUAN, "2014-06", 1),  # another unit's indicator
                     self.entry(self.fai_yoy, NANGUAN, "2014-06", 1),  # derived
                     self.entry(self.fai, HUNCHUN, "2014-06", 1),  # not reported there
-                    services.Entry(self.fai, self.regions[NANGUAN], calc.parse_period("2014-Q2"), D(1)),
+                    values.Entry(self.fai, self.regions[NANGUAN], calc.parse_period("2014-Q2"), D(1)),
                 ],
             )
         codes = [p["code"] for p in e.exception.extra["errors"]]
@@ -154,32 +154,32 @@ class ValueSaveTests(IndicatorTestCase):
 
     def test_a_figure_far_outside_its_history_needs_a_note(self):
         entry = self.entry(self.fai, NANGUAN, "2014-06", 9000)
-        with self.assertRaises(services.ValuesNeedNotes) as e:
-            services.values_save(actor=self.reporter, entries=[entry])
+        with self.assertRaises(values.ValuesNeedNotes) as e:
+            values.values_save(actor=self.reporter, entries=[entry])
         message = e.exception.extra["warnings"][0]["message"]
         self.assertIn("110.00", message)
         self.assertIn("1200.00", message)
         self.assertIsNone(figure(self.fai, NANGUAN, "2014-06"))
         entry.note = "新开工重大项目集中入统"
-        services.values_save(actor=self.reporter, entries=[entry])
+        values.values_save(actor=self.reporter, entries=[entry])
         self.assertEqual(figure(self.fai, NANGUAN, "2014-06"), D(9000))
 
     def test_a_published_period_is_locked_until_the_office_reopens_it(self):
         period = Period.objects.get(code="2014-05")
         services.period_publish(actor=self.admin, period=period)
-        with self.assertRaises(services.ValuesInvalid) as e:
-            services.values_save(actor=self.reporter, entries=[self.entry(self.fai, NANGUAN, "2014-05", 560)])
+        with self.assertRaises(values.ValuesInvalid) as e:
+            values.values_save(actor=self.reporter, entries=[self.entry(self.fai, NANGUAN, "2014-05", 560)])
         self.assertEqual(e.exception.extra["errors"][0]["code"], "locked")
         with self.assertRaises(InvalidState):
             services.period_publish(actor=self.admin, period=Period.objects.get(code="2014-05"))
         services.period_reopen(actor=self.admin, period=Period.objects.get(code="2014-05"))
-        services.values_save(actor=self.reporter, entries=[self.entry(self.fai, NANGUAN, "2014-05", 560)])
+        values.values_save(actor=self.reporter, entries=[self.entry(self.fai, NANGUAN, "2014-05", 560)])
         self.assertEqual(figure(self.fai, NANGUAN, "2014-05"), D(560))
 
     def test_derived_figures_of_a_published_period_stay_as_published(self):
         services.period_publish(actor=self.admin, period=Period.objects.get(code="2014-05"))
         # a change of last year's figure would move this year's growth, but 2014-05 is locked
-        services.values_save(actor=None, entries=[self.entry(self.fai, NANGUAN, "2013-05", 400)])
+        values.values_save(actor=None, entries=[self.entry(self.fai, NANGUAN, "2013-05", 400)])
         self.assertEqual(figure(self.fai_yoy, NANGUAN, "2014-05"), D("10.0"))
         services.period_reopen(actor=self.admin, period=Period.objects.get(code="2014-05"))
         self.assertEqual(figure(self.fai_yoy, NANGUAN, "2014-05"), D("37.5"))

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 
 from duban.core.errors import DubanError
 from duban.core.management.base import DubanCommand
-from duban.indicators import calc, selectors, services
+from duban.indicators import calc, derived, selectors
 from duban.indicators.catalog import load_catalog
 from duban.org.models import Unit, User
 
@@ -114,7 +114,7 @@ class Command(DubanCommand):
                 keys = {calc.parse_period(period)}
             except calc.PeriodError as e:
                 raise CommandError(str(e)) from None
-        n = services.derived_recompute(codes=None, periods=keys)
+        n = derived.derived_recompute(codes=None, periods=keys)
         self.stdout.write(self.style.SUCCESS(f"派生指标已重算 / derived figures recomputed: {n} changed"))
 
     def handle_regions(self, **_):
