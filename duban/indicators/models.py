@@ -262,11 +262,16 @@ class Value(models.Model):
 
 
 class ValueRevision(models.Model):
-    """An earlier state of a value that someone changed: who changed it, when, from what to what."""
+    """A change to a cell's figure: who changed it, when, from what to what. Kept by cell (indicator,
+    region, period) rather than by the stored row, so a figure cleared and entered again keeps its
+    whole history. ``new_value`` None: the figure was cleared."""
 
-    value = models.ForeignKey(Value, models.CASCADE, related_name="revisions")
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="+")
+    region = models.ForeignKey(Region, models.CASCADE, related_name="+")
+    period = models.ForeignKey(Period, models.CASCADE, related_name="+")
+    value = models.ForeignKey(Value, models.SET_NULL, null=True, blank=True, related_name="revisions")
     old_value = models.DecimalField(max_digits=24, decimal_places=6)
-    new_value = models.DecimalField(max_digits=24, decimal_places=6)
+    new_value = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
     old_note = models.CharField(max_length=300, blank=True)
     new_note = models.CharField(max_length=300, blank=True)
     old_entered_by = models.ForeignKey(
@@ -281,9 +286,14 @@ class ValueRevision(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["indicator", "period", "region"], name="ind_revision_cell_idx")]
 
     def __str__(self) -> str:
         return f"{self.old_value} → {self.new_value}"
+
+    @property
+    def cleared(self) -> bool:
+        return self.new_value is None
 
 
 class Target(models.Model):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from duban.indicators import calc
 from duban.indicators.catalog import Catalog
-from duban.indicators.models import Indicator, Period, Target, Value, period_label
+from duban.indicators.models import Indicator, Period, Target, Value, ValueRevision, period_label
 
 TOTAL_LABELS = {
     calc.SUM: _("Total"),
@@ -377,17 +377,26 @@ def entry_grid(
     found: dict[tuple[int, int, calc.PeriodKey], Value] = {}
     pid_key = {p.pk: k for k, p in rows_by_key.items()}
     if pid_key and indicators and ordered:
-        qs = (
-            Value.objects.filter(
-                indicator_id__in=[i.pk for i in indicators],
-                period_id__in=list(pid_key),
-                region_id__in=ordered,
-            )
-            .annotate(n_revisions=Count("revisions"))
-            .order_by()
-        )
+        qs = Value.objects.filter(
+            indicator_id__in=[i.pk for i in indicators],
+            period_id__in=list(pid_key),
+            region_id__in=ordered,
+        ).order_by()
         for v in qs:
             found[(v.indicator_id, v.region_id, pid_key[v.period_id])] = v
+    revised: dict[tuple[int, int], int] = {}
+    if period in rows_by_key and indicators and ordered:
+        revised = {
+            (i, r): n
+            for i, r, n in ValueRevision.objects.filter(
+                indicator_id__in=[i.pk for i in indicators],
+                period=rows_by_key[period],
+                region_id__in=ordered,
+            )
+            .values_list("indicator_id", "region_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        }
     rows = []
     depth0 = min((cat.depth(r) for r in ordered), default=0)
     for r in ordered:
@@ -405,7 +414,7 @@ def entry_grid(
                     text=calc.fmt(v.value, ind.precision) if v else "",
                     prev=calc.fmt(prev.value, ind.precision) if prev else "",
                     last_year=calc.fmt(ly.value, ind.precision) if ly else "",
-                    history=getattr(v, "n_revisions", 0) if v else 0,
+                    history=revised.get((ind.pk, r), 0),
                     input=calc.fmt(v.value, ind.precision) if v else "",
                 )
             )
@@ -550,8 +559,17 @@ def attainments(cat: Catalog, indicators: Sequence[Indicator], year: int) -> lis
     return out
 
 
-def value_history(value: Value):
-    return value.revisions.select_related("changed_by", "old_entered_by")
+def value_history(ind: Indicator, region, period: Period) -> tuple[Value | None, list[ValueRevision]]:
+    """A cell's current figure (None if empty or cleared) and its revisions, newest first."""
+    value = (
+        Value.objects.select_related("entered_by").filter(indicator=ind, region=region, period=period).first()
+    )
+    revisions = list(
+        ValueRevision.objects.filter(indicator=ind, region=region, period=period).select_related(
+            "changed_by", "old_entered_by"
+        )
+    )
+    return value, revisions
 
 
 def periods_overview(kind: str | None = None):

@@ -23,7 +23,11 @@ urlpatterns = [
         views_data.entry_row_save,
         name="indicator-entry-row",
     ),
-    path("values/<int:pk>/history/", views_data.value_history, name="indicator-value-history"),
+    path(
+        "values/<int:indicator_id>/<int:region_id>/<str:period>/history/",
+        views_data.value_history,
+        name="indicator-value-history",
+    ),
     path("template/", views_data.template, name="indicator-template"),
     path("import/", views_data.upload, name="indicator-import"),
     path("import/<int:pk>/", views_data.upload_detail, name="indicator-import-detail"),

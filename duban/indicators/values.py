@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -87,7 +88,7 @@ class Entry:
     indicator: Indicator
     region: Region
     period: calc.PeriodKey
-    value: Decimal
+    value: Decimal | None  # None clears the figure (the grid's emptied cell)
     note: str = ""
     version: int | None = None
     ref: dict = field(default_factory=dict)
@@ -225,7 +226,7 @@ def check_entries(entries: Sequence[Entry], *, acc: Access | None) -> Checked:
             "indicator": e.indicator.name,
             "region": e.region.name,
             "period": period_label(e.period),
-            "value": format(e.value, "f"),
+            "value": format(e.value, "f") if e.value is not None else "",
         }
 
     for i, e in enumerate(entries):
@@ -260,8 +261,11 @@ def check_entries(entries: Sequence[Entry], *, acc: Access | None) -> Checked:
             continue
         current = existing.get(key)
         if e.version is not None and e.version != (current.version if current else 0):
-            stale.append(i)
+            if e.value is None or current is None or current.value != e.value:
+                stale.append(i)  # someone saved this cell since; the same figure is no conflict
             continue
+        if e.value is None:
+            continue  # clearing a figure: nothing about a number to check
         if abs(e.value) >= MAX_VALUE:
             err(TOO_LARGE % names(e), "too_large")
             continue
@@ -320,17 +324,18 @@ def check_entries(entries: Sequence[Entry], *, acc: Access | None) -> Checked:
 class SaveResult:
     created: int = 0
     updated: int = 0
+    cleared: int = 0
     unchanged: int = 0
     derived: int = 0
     warnings: list[Problem] = field(default_factory=list)
 
     @property
     def written(self) -> int:
-        return self.created + self.updated
+        return self.created + self.updated + self.cleared
 
 
 def _insert_values(rows: list[tuple], *, is_demo: bool, user_id: int | None, at) -> None:
-    """Write new, already checked figures (indicator, region, period, value, note) in big batches: a
+    """Write new, already checked figures (indicator, region, period, value, note, version) in big batches: a
     province's import is 100,000 figures, and building a model instance for each costs more than
     writing it (bench_indicators). PostgreSQL takes whole columns as arrays (one short statement per
     10,000 rows, nothing for the driver to parse); SQLite takes multi-row VALUES of 500 rows."""
@@ -341,8 +346,9 @@ def _insert_values(rows: list[tuple], *, is_demo: bool, user_id: int | None, at)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             sql = (
-                f"INSERT INTO {table} ({cols}) SELECT i, r, p, v, n, %s, %s, %s, false, 1 FROM unnest("
-                "%s::bigint[], %s::bigint[], %s::bigint[], %s::numeric[], %s::text[]) AS t(i, r, p, v, n)"
+                f"INSERT INTO {table} ({cols}) SELECT i, r, p, v, n, %s, %s, %s, false, ver FROM unnest("
+                "%s::bigint[], %s::bigint[], %s::bigint[], %s::numeric[], %s::text[], %s::int[]) "
+                "AS t(i, r, p, v, n, ver)"
             )
             for start in range(0, len(rows), 10000):
                 columns = [list(col) for col in zip(*rows[start : start + 10000], strict=True)]
@@ -350,11 +356,11 @@ def _insert_values(rows: list[tuple], *, is_demo: bool, user_id: int | None, at)
             return
         ops = connection.ops
         when = ops.adapt_datetimefield_value(at)
-        one = f"(%s, %s, %s, %s, %s, {int(is_demo)}, %s, %s, 0, 1)"
+        one = f"(%s, %s, %s, %s, %s, {int(is_demo)}, %s, %s, 0, %s)"
         for start in range(0, len(rows), 500):
             chunk = rows[start : start + 500]
             params: list = []
-            for ind_id, reg_id, pid, value, note in chunk:
+            for ind_id, reg_id, pid, value, note, version in chunk:
                 params += [
                     ind_id,
                     reg_id,
@@ -363,8 +369,30 @@ def _insert_values(rows: list[tuple], *, is_demo: bool, user_id: int | None, at)
                     note,
                     user_id,
                     when,
+                    version,
                 ]
             cur.execute(f"INSERT INTO {table} ({cols}) VALUES " + ", ".join([one] * len(chunk)), params)
+
+
+def _after_clearing(rows: list[tuple]) -> list[tuple]:
+    """A figure entered into a cell that once held one (cleared since) goes on from the cell's
+    revisions instead of starting again at version 1, so a page opened before the clearing can never
+    pass its old version off as current. Costs one indexed query, which finds nothing in the usual
+    case of a first entry."""
+    if not rows:
+        return rows
+    counts = {
+        (i, r, p): n
+        for i, r, p, n in ValueRevision.objects.filter(
+            indicator_id__in={row[0] for row in rows}, period_id__in={row[2] for row in rows}
+        )
+        .values_list("indicator_id", "region_id", "period_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    if not counts:
+        return rows
+    return [(*row[:5], counts.get(row[:3], 0) + 1) for row in rows]
 
 
 @transaction.atomic
@@ -408,6 +436,7 @@ def values_save(
     result = SaveResult(warnings=checked.warnings)
     new: list[tuple] = []
     changed: list[Value] = []
+    cleared: list[int] = []
     revisions: list[ValueRevision] = []
     source = current_source()
     touched: dict[str, set] = {"codes": set(), "regions": set(), "periods": set()}
@@ -415,17 +444,23 @@ def values_save(
     for e in entries:
         key = (e.indicator.id, e.region.id, e.period)
         note = e.note.strip()[:300]
-        value = calc.quantize(e.value, e.indicator.precision)
+        value = calc.quantize(e.value, e.indicator.precision) if e.value is not None else None
         current = checked.existing.get(key)
+        if current is None and value is None:
+            result.unchanged += 1  # clearing an empty cell
+            continue
         if current is None:
-            new.append((e.indicator.id, e.region.id, periods[e.period].pk, value, note))
+            new.append((e.indicator.id, e.region.id, periods[e.period].pk, value, note, 1))
         elif current.value == value and current.note == note:
             result.unchanged += 1
             continue
         else:
             revisions.append(
                 ValueRevision(
-                    value_id=current.pk,
+                    indicator_id=e.indicator.id,
+                    region_id=e.region.id,
+                    period_id=periods[e.period].pk,
+                    value_id=current.pk if value is not None else None,
                     old_value=current.value,
                     new_value=value,
                     old_note=current.note,
@@ -437,26 +472,30 @@ def values_save(
                     source=source,
                 )
             )
-            changed.append(
-                Value(
-                    pk=current.pk,
-                    value=value,
-                    note=note,
-                    entered_by=user,
-                    entered_at=now,
-                    is_demo=is_demo,
-                    version=current.version + 1,
+            if value is None:
+                cleared.append(current.pk)
+            else:
+                changed.append(
+                    Value(
+                        pk=current.pk,
+                        value=value,
+                        note=note,
+                        entered_by=user,
+                        entered_at=now,
+                        is_demo=is_demo,
+                        version=current.version + 1,
+                    )
                 )
-            )
         touched["codes"].add(e.indicator.code)
         touched["regions"].add(e.region.id)
         touched["periods"].add(e.period)
-    _insert_values(new, is_demo=is_demo, user_id=user_id, at=now)
+    _insert_values(_after_clearing(new), is_demo=is_demo, user_id=user_id, at=now)
     Value.objects.bulk_update(
         changed, ["value", "note", "entered_by", "entered_at", "version", "is_demo"], batch_size=500
     )
+    Value.objects.filter(pk__in=cleared).delete()
     ValueRevision.objects.bulk_create(revisions, batch_size=2000)
-    result.created, result.updated = len(new), len(changed)
+    result.created, result.updated, result.cleared = len(new), len(changed), len(cleared)
     if result.written:
         units = {e.indicator.responsible_unit_id for e in entries}
         audit_record(
@@ -468,6 +507,7 @@ def values_save(
             after={
                 "created": result.created,
                 "updated": result.updated,
+                "cleared": result.cleared,
                 "indicators": sorted(touched["codes"]),
                 "periods": sorted(k.code for k in touched["periods"]),
                 "regions": len(touched["regions"]),

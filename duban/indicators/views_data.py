@@ -4,7 +4,7 @@ completeness) with their Excel exports."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from duban.indicators.access import (
 from duban.indicators.catalog import Catalog, load_catalog
 from duban.indicators.forms import ImportForm
 from duban.indicators.importer import import_batch_confirm, import_batch_create
-from duban.indicators.models import ImportBatch, Indicator, Period, Value, period_label
+from duban.indicators.models import ImportBatch, Indicator, Period, Region, Value, period_label
 from duban.org.access import access_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -155,6 +155,8 @@ def entry_row_save(
         raw = request.POST.get(f"v{ind.pk}", "").strip()
         version = request.POST.get(f"ver{ind.pk}", "0")
         if not raw:
+            if version.isdigit() and int(version) > 0:  # the user emptied a cell that held a figure
+                entries.append(values.Entry(ind, region, key, None, note=note, version=int(version)))
             continue
         try:
             value = values.parse_number(raw)
@@ -234,16 +236,27 @@ def entries_by_code(entries: list[values.Entry], code: str) -> int:
 
 @login_required
 @require_GET
-def value_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    try:
-        value = Value.objects.select_related("indicator", "region", "period", "entered_by").get(pk=pk)
-    except Value.DoesNotExist:
-        raise Http404 from None
-    get_indicator_for_user(request.user, value.indicator_id)  # 404 for another unit's
+def value_history(
+    request: AuthenticatedHttpRequest, indicator_id: int, region_id: int, period: str
+) -> HttpResponse:
+    """A cell's figure and every change to it, including a figure that was cleared."""
+    ind, _w = get_indicator_for_user(request.user, indicator_id)  # 404 for another unit's
+    region = get_object_or_404(Region, pk=region_id)
+    period_obj = get_object_or_404(Period, code=period)
+    value, revisions = selectors.value_history(ind, region, period_obj)
+    if value is None and not revisions:
+        raise Http404
     return render(
         request,
         "indicators/value_history.html",
-        {"value": value, "revisions": selectors.value_history(value), "precision": value.indicator.precision},
+        {
+            "indicator": ind,
+            "region": region,
+            "period": period_obj,
+            "value": value,
+            "revisions": revisions,
+            "precision": ind.precision,
+        },
     )
 
 

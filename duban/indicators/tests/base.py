@@ -83,4 +83,5 @@ class IndicatorTestCase(BaseTestCase):
         values.values_save(actor=None, entries=entries)
 
     def entry(self, ind, region_code, period, value, **kw) -> values.Entry:
-        return values.Entry(ind, self.regions[region_code], month(period), Decimal(str(value)), **kw)
+        figure = Decimal(str(value)) if value is not None else None
+        return values.Entry(ind, self.regions[region_code], month(period), figure, **kw)

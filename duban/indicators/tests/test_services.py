@@ -117,6 +117,28 @@ class ValueSaveTests(IndicatorTestCase):
         v = Value.objects.get(indicator=self.fai, region__code=NANGUAN, period__code="2014-05")
         self.assertEqual((v.version, v.entered_by), (2, self.reporter))
 
+    def test_clearing_a_figure_deletes_it_keeps_a_revision_and_recomputes(self):
+        v = Value.objects.get(indicator=self.fai, region__code=NANGUAN, period__code="2014-05")
+        result = values.values_save(
+            actor=self.reporter,
+            entries=[self.entry(self.fai, NANGUAN, "2014-05", None, note="撤回", version=v.version)],
+        )
+        self.assertEqual((result.created, result.updated, result.cleared), (0, 0, 1))
+        self.assertIsNone(figure(self.fai, NANGUAN, "2014-05"))
+        self.assertIsNone(figure(self.fai_yoy, NANGUAN, "2014-05"))  # the derived growth goes with it
+        rev = ValueRevision.objects.get()
+        self.assertEqual((rev.old_value, rev.new_value, rev.value_id), (D(550), None, None))
+        self.assertEqual((rev.indicator, rev.period.code, rev.new_note), (self.fai, "2014-05", "撤回"))
+        # entered again later, the cell's history still holds the clearing
+        values.values_save(actor=self.reporter, entries=[self.entry(self.fai, NANGUAN, "2014-05", 555)])
+        self.assertEqual(figure(self.fai, NANGUAN, "2014-05"), D(555))
+        self.assertEqual(ValueRevision.objects.filter(indicator=self.fai, region=v.region).count(), 1)
+        # clearing an empty cell changes nothing
+        result = values.values_save(
+            actor=self.reporter, entries=[self.entry(self.fai, NANGUAN, "2014-07", None)]
+        )
+        self.assertEqual((result.written, result.unchanged), (0, 1))
+
     def test_a_stale_version_is_refused_and_nothing_is_written(self):
         with self.assertRaises(StaleEdit):
             values.values_save(

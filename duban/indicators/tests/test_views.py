@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
+from duban.indicators import values
 from duban.indicators.models import Period, RegionGroup, Target, Value
 from duban.indicators.tests.base import CHANGCHUN, HUNCHUN, NANGUAN, IndicatorTestCase
 
@@ -89,12 +90,16 @@ class ReadPagesTests(IndicatorTestCase):
 
     def test_the_value_history_shows_revisions_and_hides_other_units(self):
         v = Value.objects.get(indicator=self.fai, region__code=NANGUAN, period__code="2014-05")
-        url = reverse("indicator-value-history", args=[v.pk])
+        url = reverse("indicator-value-history", args=[self.fai.pk, v.region_id, "2014-05"])
         self.assert_login_required(url)
         self.assert_status_for(self.reporter, url, 200)
         self.assert_status_for(self.leader, url, 200)
         self.assert_status_for(self.other, url, 404)
-        self.assert_status_for(self.admin, reverse("indicator-value-history", args=[999999]), 404)
+        empty = reverse("indicator-value-history", args=[self.fai.pk, v.region_id, "2014-06"])
+        self.assert_status_for(self.admin, empty, 404)  # no figure and no history
+        self.assert_status_for(
+            self.admin, reverse("indicator-value-history", args=[999999, 1, "2014-05"]), 404
+        )
 
 
 class EntryGridTests(IndicatorTestCase):
@@ -149,6 +154,31 @@ class EntryGridTests(IndicatorTestCase):
         self.assertContains(r, "560")
         self.assertEqual(
             Value.objects.get(indicator=self.fai, region__code=NANGUAN, period__code="2014-05").value, 550
+        )
+
+    def test_emptying_a_cell_clears_the_figure_and_keeps_its_history(self):
+        self.login(self.reporter)
+        v = Value.objects.get(indicator=self.fai, region__code=NANGUAN, period__code="2014-05")
+        r = self.client.post(
+            self.row_url(),
+            {f"v{self.fai.pk}": "", f"ver{self.fai.pk}": v.version, "note": "重复填报，撤回"},
+            headers={"HX-Request": "true"},
+        )
+        self.assertContains(r, "rowmsg success")
+        self.assertFalse(Value.objects.filter(pk=v.pk).exists())
+        history_url = reverse("indicator-value-history", args=[self.fai.pk, v.region_id, "2014-05"])
+        self.assertContains(r, history_url)  # the emptied cell links to its history
+        history = self.client.get(history_url)
+        self.assertContains(history, "550.00")
+        self.assertContains(history, "重复填报，撤回")
+        # a stale clear (someone saved after the page was opened) is refused like a stale edit
+        values.values_save(actor=self.reporter, entries=[self.entry(self.fai, NANGUAN, "2014-05", 570)])
+        r = self.client.post(
+            self.row_url(), {f"v{self.fai.pk}": "", f"ver{self.fai.pk}": "1"}, headers={"HX-Request": "true"}
+        )
+        self.assertContains(r, "rowmsg error")
+        self.assertEqual(
+            Value.objects.get(indicator=self.fai, region__code=NANGUAN, period__code="2014-05").value, 570
         )
 
     def test_text_in_a_number_cell_keeps_what_was_typed(self):
