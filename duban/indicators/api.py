@@ -6,6 +6,7 @@ import: checked all together, written all-or-nothing, derived figures recomputed
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema
@@ -42,6 +43,10 @@ class IndicatorOut(Schema):
     regions: list[str] = Field(examples=[["220100", "220102"]])
     precision: int = Field(examples=[2])
     allow_negative: bool
+    direction: Literal["higher", "lower"] = Field(
+        examples=["higher"],
+        description="higher: attainment = actual / target; lower (e.g. a clearance time): target / actual",
+    )
     is_active: bool
     is_demo: bool
     version: int
@@ -85,7 +90,9 @@ class ValueIn(Schema):
     indicator: str = Field(examples=["FAI"], description="Indicator code")
     region: str = Field(examples=["220102"], description="GB/T 2260 region code")
     period: str = Field(examples=["2014-12"], description="2014-05, 2014-Q2 or 2014")
-    value: Decimal = Field(examples=["555.99"])
+    value: Decimal | None = Field(
+        examples=["555.99"], description="The figure; null clears a stored figure (kept in its revisions)"
+    )
     note: str = Field("", description="Required to confirm a figure far outside its history")
     version: int | None = Field(
         None, description="The version you read (0: no figure yet); a mismatch is refused with 409"
@@ -114,6 +121,7 @@ class BulkOut(Schema):
     checked: int
     created: int = 0
     updated: int = 0
+    cleared: int = 0
     unchanged: int = 0
     derived: int = 0
     warnings: list[ProblemOut] = []
@@ -136,6 +144,7 @@ def _indicator_out(i: Indicator, cat) -> dict:
         "regions": [cat.regions[r].code for r in cat.applies.get(i.pk, [])],
         "precision": i.precision,
         "allow_negative": i.allow_negative,
+        "direction": i.direction,
         "is_active": i.is_active,
         "is_demo": i.is_demo,
         "version": i.version,
@@ -321,6 +330,7 @@ def value_bulk(request, payload: BulkIn):
         "checked": len(entries),
         "created": result.created,
         "updated": result.updated,
+        "cleared": result.cleared,
         "unchanged": result.unchanged,
         "derived": result.derived,
         "warnings": [_warning(p, entries) for p in result.warnings],

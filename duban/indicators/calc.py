@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import decimal
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -131,6 +131,9 @@ FORMULA_ARITY = _("The function “%(name)s” takes %(n)s argument(s).")
 FORMULA_ROUND_DIGITS = _("The second argument of round() must be a whole number from 0 to 6.")
 FORMULA_TOO_DEEP = _("The formula is nested too deeply.")
 FORMULA_TOO_LONG = _("The formula is too long (at most 500 characters).")
+FORMULA_DIVIDES_BY_ZERO = _(
+    "The formula divides by zero (“/ %(text)s”), so it would never give a figure. Divide by an indicator or by a number other than 0."
+)
 
 
 def normalise(text: str) -> str:
@@ -360,6 +363,23 @@ def parse(text: str) -> Node:
     if p.tok.kind != "end":
         p.fail(p.tok)
     return node
+
+
+def refuse_division_by_zero(node: Node) -> None:
+    """FormulaError if the formula divides by a constant that is 0 (``FDI / 0``, ``a / (1 - 1)``):
+    every figure would be empty. Checked when an indicator is defined, not on every parse."""
+    if isinstance(node, Neg):
+        refuse_division_by_zero(node.arg)
+    elif isinstance(node, Call):
+        for a in node.args:
+            refuse_division_by_zero(a)
+    elif isinstance(node, Bin):
+        refuse_division_by_zero(node.left)
+        refuse_division_by_zero(node.right)
+        if node.op == "/" and not refs(node.right):
+            divisor = evaluate(node.right, PeriodKey(2000, YEAR, 1), lambda c, p: None)
+            if divisor is not None and divisor == 0:
+                raise FormulaError(FORMULA_DIVIDES_BY_ZERO % {"text": to_text(node.right)})
 
 
 def refs(node: Node) -> set[str]:
@@ -604,6 +624,27 @@ class Spec:
     formula: Node | None = None
 
 
+class Coverage(NamedTuple):
+    """How many of the regions a rolled-up or combined figure expects have figures. For a roll-up by
+    sum, average or weighted average the count is of the lowest regions that report (the counties
+    under a prefecture); for a formula recomputed over regions it is of those regions, a region
+    counting only where every input of the formula is there in full."""
+
+    have: int
+    expected: int
+
+    @property
+    def partial(self) -> bool:
+        return self.have < self.expected
+
+    def __add__(self, other):  # type: ignore[override]
+        return Coverage(self.have + other.have, self.expected + other.expected)
+
+
+COMPLETE = Coverage(1, 1)
+MISSING = Coverage(0, 1)
+
+
 def aggregate_values(rule: str, values: Sequence[Decimal | None], weights: Sequence[Decimal | None] = ()):
     """Combine one indicator's values over several regions by its rule (not for FORMULA)."""
     if rule == SUM:
@@ -629,12 +670,18 @@ class Engine:
     value takes the roll-up of its children by the indicator's rule; a set of regions (a pivot's
     total) is combined the same way. For the FORMULA rule the formula is evaluated on the inputs,
     each combined by its own rule — so a growth rate of a total is the growth of the summed values,
-    not the sum of growth rates.
+    not the sum of growth rates — and only over the regions where every input is there (pairwise
+    complete), so a share's denominator never counts a region whose numerator is missing.
+
+    ``expects(code)`` names the regions where a figure of CODE is expected: those it is reported for
+    and their ancestors (None: every region). ``coverage`` and ``total_coverage`` say how many of the
+    expected regions a rolled-up or combined figure holds, so a partial total can say so.
     """
 
     specs: Mapping[str, Spec]
     data: dict[tuple[str, int, PeriodKey], Decimal]
     children: Mapping[int, Sequence[int]] = field(default_factory=dict)
+    expects: Callable[[str], Collection[int] | None] | None = None
     _memo: dict = field(default_factory=dict, repr=False)
 
     def cell(self, code: str, region: int, period: PeriodKey) -> Decimal | None:
@@ -654,8 +701,7 @@ class Engine:
     def total(self, code: str, regions: Sequence[int], period: PeriodKey) -> Decimal | None:
         spec = self.specs.get(code) or Spec(code)
         if spec.rule == FORMULA and spec.formula is not None:
-            regs = tuple(regions)
-            return evaluate(spec.formula, period, lambda c, p: self.total(c, regs, p))
+            return self._formula_total(spec, regions, period)
         values = [self.cell(code, r, period) for r in regions]
         weights: list[Decimal | None] = []
         if spec.rule == WAVG and spec.weight:
@@ -663,10 +709,99 @@ class Engine:
         return aggregate_values(spec.rule, values, weights)
 
     def derive(self, code: str, region: int, period: PeriodKey) -> Decimal | None:
-        """A derived indicator's own value at one region: its formula on the inputs there."""
+        """A derived indicator's own value at one region: its formula on the inputs there. Where
+        none of the inputs is stored at the region itself (a prefecture rolled up from its counties)
+        it is the formula recomputed over the regions below, pairwise complete like a total."""
         spec = self.specs[code]
         assert spec.formula is not None
+        inputs = self._inputs(spec)
+        kids = self.children.get(region)
+        if (
+            kids
+            and inputs
+            and not any((c, region, period.shift(-a, -b)) in self.data for c, (a, b) in inputs)
+        ):
+            return self._formula_total(spec, kids, period)
         return evaluate(spec.formula, period, lambda c, p: self.cell(c, region, p))
+
+    def _inputs(self, spec: Spec) -> tuple[tuple[str, Offset], ...]:
+        """The (indicator, offset) pairs a formula reads."""
+        memo_key = ("inputs", spec.code)
+        found = self._memo.get(memo_key)
+        if found is None:
+            assert spec.formula is not None
+            found = tuple(
+                (c, off) for c, offs in sorted(ref_offsets(spec.formula).items()) for off in sorted(offs)
+            )
+            self._memo[memo_key] = found
+        return found
+
+    def _complete_regions(self, spec: Spec, regions: Sequence[int], period: PeriodKey) -> tuple[int, ...]:
+        """The regions where every input of the formula has a figure."""
+        inputs = [(c, period.shift(-a, -b)) for c, (a, b) in self._inputs(spec)]
+        cell = self.cell
+        return tuple(r for r in regions if all(cell(c, r, p) is not None for c, p in inputs))
+
+    def _formula_total(self, spec: Spec, regions: Sequence[int], period: PeriodKey) -> Decimal | None:
+        assert spec.formula is not None
+        regs = self._complete_regions(spec, regions, period)
+        if not regs:
+            return None
+        return evaluate(spec.formula, period, lambda c, p: self.total(c, regs, p))
+
+    # --- coverage ---------------------------------------------------------------------------
+
+    def _expected(self, code: str) -> Collection[int] | None:
+        memo_key = ("expects", code)
+        if memo_key not in self._memo:
+            self._memo[memo_key] = self.expects(code) if self.expects is not None else None
+        return self._memo[memo_key]
+
+    def coverage(self, code: str, region: int, period: PeriodKey) -> Coverage:
+        """How complete the figure of one region is: entered there (1 of 1), rolled up from the
+        regions below (how many of the expected ones have figures), or missing (0 of 1)."""
+        key = (code, region, period)
+        if key in self.data:
+            return COMPLETE
+        kids = self.children.get(region)
+        if not kids:
+            return MISSING
+        memo_key = ("coverage", key)
+        found = self._memo.get(memo_key)
+        if found is None:
+            self._memo[memo_key] = MISSING  # a guard against a tree that loops
+            found = self.total_coverage(code, kids, period, roll_up=True)
+            self._memo[memo_key] = found
+        return found
+
+    def total_coverage(
+        self, code: str, regions: Sequence[int], period: PeriodKey, roll_up: bool = False
+    ) -> Coverage:
+        """How complete ``total(code, regions, period)`` is. Regions where no figure of the
+        indicator is expected are not counted (a roll-up with none of them expected is missing)."""
+        spec = self.specs.get(code) or Spec(code)
+        expected = self._expected(code)
+        regs = [r for r in regions if expected is None or r in expected]
+        if spec.rule == FORMULA and spec.formula is not None:
+            have = sum(
+                1
+                for r in self._complete_regions(spec, regs, period)
+                if not any(
+                    self.coverage(c, r, period.shift(-a, -b)).partial for c, (a, b) in self._inputs(spec)
+                )
+            )
+            out = Coverage(have, len(regs))
+        else:
+            out = Coverage(0, 0)
+            weight = spec.weight if spec.rule == WAVG else None
+            for r in regs:
+                c = self.coverage(code, r, period)
+                if weight and c.have and self.cell(weight, r, period) is None:
+                    c = Coverage(0, c.expected)  # a figure without its weight is left out
+                out += c
+        if roll_up and not out.expected:
+            return MISSING
+        return out
 
     def forget(self) -> None:
         self._memo.clear()
@@ -744,7 +879,39 @@ def growth(now: Decimal | None, then: Decimal | None) -> Decimal | None:
     return CTX.multiply(CTX.subtract(CTX.divide(now, then), 1), HUNDRED)
 
 
-def attainment(actual: Decimal | None, target: Decimal | None) -> Decimal | None:
-    if actual is None or target is None or target == 0:
+HIGHER, LOWER = "higher", "lower"  # which way is better: most indicators grow, a clearance time falls
+
+
+def attainment(actual: Decimal | None, target: Decimal | None, direction: str = HIGHER) -> Decimal | None:
+    """How much of the target is achieved, in percent: actual / target, or target / actual when
+    lower is better (a 5-hour target met in 4 hours is 125 %). None where a ratio means nothing:
+    no figure, or a target or figure that is zero or negative (compare them with ``target_met``)."""
+    if actual is None or target is None:
+        return None
+    if direction == LOWER:
+        if actual <= 0 or target < 0:
+            return None
+        return CTX.multiply(CTX.divide(target, actual), HUNDRED)
+    if target <= 0 or actual < 0:
         return None
     return CTX.multiply(CTX.divide(actual, target), HUNDRED)
+
+
+def target_met(actual: Decimal | None, target: Decimal | None, direction: str, precision: int) -> bool | None:
+    """Whether the target is met, judged on the figures as shown (rounded): the attainment rounded
+    to 0.1 % where there is one, otherwise the figure against the target at the indicator's
+    precision. So 99.975 % shown as 100.0 % is met, and nothing is red that reads as on target."""
+    if actual is None or target is None:
+        return None
+    pct = attainment(actual, target, direction)
+    if pct is not None:
+        return quantize(pct, 1) >= HUNDRED
+    shown, goal = quantize(actual, precision), quantize(target, precision)
+    return shown <= goal if direction == LOWER else shown >= goal
+
+
+def display(value: Decimal | None, precision: int) -> str:
+    """A figure as people read it: thousands separators and the indicator's decimals (817,943.00)."""
+    if value is None:
+        return ""
+    return format(quantize(value, precision), f",.{precision}f")

@@ -78,6 +78,7 @@ def load_demo_indicators() -> dict:
             regions=[regions[c] for c in _region_codes(row["regions"], regions)],
             precision=row["precision"],
             allow_negative=row.get("negative", False),
+            direction=row.get("direction", calc.HIGHER),
             description=DEMO_DESCRIPTION,
             is_demo=True,
             sort_order=(order + 1) * 10,
@@ -167,9 +168,15 @@ def _targets(data: dict, by_code: dict[str, Indicator], regions: dict[str, Regio
         keys = [
             calc.PeriodKey(2013, ind.period_type, n) for n in range(1, calc.PER_YEAR[ind.period_type] + 1)
         ]
-        area = [regions[c].pk for c in AREA]
-        engine, _demo = load_engine(cat, [code], area, keys)
-        for region_code in AREA:
+        # the strategy's prefectures, or the regions an indicator is only reported for (a port's
+        # clearance time has targets at the ports themselves)
+        cat.applies.prefetch([ind.pk])
+        reported = set(cat.applies.get(ind.pk, []))
+        codes = [c for c in AREA if regions[c].pk in reported] or sorted(
+            cat.regions[r].code for r in reported
+        )
+        engine, _demo = load_engine(cat, [code], [regions[c].pk for c in codes], keys)
+        for region_code in codes:
             region = regions[region_code]
             if Target.objects.filter(indicator=ind, region=region, year=2014).exists():
                 continue

@@ -26,7 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from duban.core.errors import InvalidInput
 from duban.indicators import calc
 from duban.indicators.catalog import Catalog
-from duban.indicators.models import Indicator, period_label
+from duban.indicators.models import Indicator, Period, Value, period_label
 from duban.indicators.values import Entry, parse_number
 
 # The layout of an entry sheet (1-based rows): the importer relies on these, not on sheet names.
@@ -34,6 +34,9 @@ PERIOD_ROW, CODE_ROW, NAME_ROW, UOM_ROW, FIRST_DATA_ROW = 2, 4, 5, 6, 7
 PERIOD_MARKERS = {"报告期", "Reporting period"}
 REFERENCE_MARKERS = {"参考期", "Reference period"}
 NOTE_MARKERS = {"说明", "Note"}
+# A very hidden sheet of the template records the version of every figure it was filled with, so an
+# import can tell a figure the user typed from one that changed in duban after the download.
+VERSIONS_MARKER = "duban-versions"
 
 
 def _markers(fixed: set[str], msgid: str) -> set[str]:
@@ -68,9 +71,18 @@ class CellError:
     row: int
     column: str
     message: str
+    region: str = ""  # the names of the row's region and the column's indicator, where known
+    indicator: str = ""
 
     def as_dict(self) -> dict:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+            "region": self.region,
+            "indicator": self.indicator,
+        }
 
 
 @dataclass
@@ -83,6 +95,27 @@ class ParsedWorkbook:
 # --- the template -------------------------------------------------------------------------------
 
 
+def entry_template(
+    cat: Catalog, indicators: Sequence[Indicator], period: calc.PeriodKey, unit_name: str
+) -> bytes:
+    """The entry workbook for a period, prefilled with what is entered so far (and its versions)."""
+    keys = [period, period.prev(), period.last_year()]
+    rows = Period.objects.for_keys(keys)
+    pid_key = {p.pk: k for k, p in rows.items()}
+    figures: dict = {}
+    versions: dict = {}
+    if pid_key and indicators:
+        for ind_id, reg_id, pid, value, version in Value.objects.filter(
+            indicator__in=indicators, period_id__in=list(pid_key)
+        ).values_list("indicator_id", "region_id", "period_id", "value", "version"):
+            key = pid_key[pid]
+            figures[(ind_id, reg_id, key)] = value
+            if key == period:
+                versions[(ind_id, reg_id)] = version
+    current = {k: v for k, v in figures.items() if k[2] == period}
+    return write_template(cat, indicators, period, current, figures, unit_name, versions)
+
+
 def write_template(
     cat: Catalog,
     indicators: Sequence[Indicator],
@@ -90,9 +123,11 @@ def write_template(
     current: dict,
     reference: dict,
     unit_name: str = "",
+    versions: dict | None = None,
 ) -> bytes:
     """The entry workbook for one period. ``current`` and ``reference`` map (indicator id, region id,
-    period) to a figure: what is already entered (prefilled) and the previous / last year's figures."""
+    period) to a figure: what is already entered (prefilled) and the previous / last year's figures.
+    ``versions`` maps (indicator id, region id) to the version of each prefilled figure."""
     wb = Workbook()
     ws = wb.active
     ws.title = _("Entry")[:31]
@@ -123,6 +158,14 @@ def write_template(
     for line in _instructions():
         help_ws.append([line])
     help_ws.column_dimensions["A"].width = 110
+    if versions is not None:
+        hidden = wb.create_sheet("duban")
+        hidden.append([VERSIONS_MARKER, period.code])
+        for (ind_id, reg_id), version in sorted(versions.items()):
+            ind, region = cat.indicators.get(ind_id), cat.regions.get(reg_id)
+            if ind is not None and region is not None:
+                hidden.append([region.code, ind.code, version])
+        hidden.sheet_state = "veryHidden"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -246,13 +289,16 @@ def read_workbook(data, cat: Catalog) -> ParsedWorkbook:
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
         raise InvalidInput(NOT_XLSX) from e
     notes: dict[tuple[str, str, str | None], tuple[str, int, str]] = {}
+    versions: dict[str, dict[tuple[str, str], int]] = {}
     period_markers = _markers(PERIOD_MARKERS, "Reporting period")
     note_markers = _markers(NOTE_MARKERS, "Note")
     try:
         for ws in wb.worksheets:
             head = list(ws.iter_rows(min_row=1, max_row=CODE_ROW, values_only=True))
             first = [_text(r[0]) if r else "" for r in head]
-            if len(first) >= PERIOD_ROW and first[PERIOD_ROW - 1] in period_markers:
+            if first and first[0] == VERSIONS_MARKER:
+                _read_versions(ws, head, versions)
+            elif len(first) >= PERIOD_ROW and first[PERIOD_ROW - 1] in period_markers:
                 out.sheets += 1
                 _read_entry_sheet(ws, head, cat, out)
             elif (
@@ -267,6 +313,9 @@ def read_workbook(data, cat: Catalog) -> ParsedWorkbook:
         wb.close()
     if not out.sheets and not out.errors:
         raise InvalidInput(NO_ENTRY_SHEET)
+    for entry in out.entries:
+        if entry.period.code in versions:  # a figure of duban's own template: 0 if the cell was empty
+            entry.version = versions[entry.period.code].get((entry.region.code, entry.indicator.code), 0)
     by_cell = {(e.region.code, e.indicator.code, e.period.code): e for e in out.entries}
     for (region, indicator, period), (sheet, row, text) in notes.items():
         matches = (
@@ -321,7 +370,9 @@ def _read_entry_sheet(ws, head, cat: Catalog, out: ParsedWorkbook) -> None:
             out.errors.append(CellError(title, row_no, "A", str(UNKNOWN_REGION % {"code": code})))
             continue
         if code in regions_seen:
-            out.errors.append(CellError(title, row_no, "A", str(REGION_TWICE % {"code": code})))
+            out.errors.append(
+                CellError(title, row_no, "A", str(REGION_TWICE % {"code": code}), region=region.name)
+            )
             continue
         regions_seen.add(code)
         width = len(row)
@@ -336,11 +387,21 @@ def _read_entry_sheet(ws, head, cat: Catalog, out: ParsedWorkbook) -> None:
             try:
                 value = parse_number(raw)
             except InvalidInput as e:
-                out.errors.append(CellError(title, row_no, letter, str(e.message)))
+                out.errors.append(
+                    CellError(title, row_no, letter, str(e.message), region=region.name, indicator=ind.name)
+                )
                 continue
             out.entries.append(
                 Entry(ind, region, period, value, ref={"sheet": title, "row": row_no, "column": letter})
             )
+
+
+def _read_versions(ws, head, versions: dict) -> None:
+    period = _text(head[0][1]) if len(head[0]) > 1 else ""
+    table = versions.setdefault(period, {})
+    for row in ws.iter_rows(min_row=2, max_col=3, values_only=True):
+        if row and len(row) == 3 and isinstance(row[2], int | float):
+            table[(_text(row[0]), _text(row[1]))] = int(row[2])
 
 
 def _read_notes(ws, cat: Catalog, notes: dict, out: ParsedWorkbook) -> None:
@@ -368,6 +429,37 @@ def _read_notes(ws, cat: Catalog, notes: dict, out: ParsedWorkbook) -> None:
 # --- exports ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A number in an export: shown at ``precision`` decimals with thousands separators (the value
+    stays a number); ``rolled`` (italic) if computed from the regions below; ``note`` for a partial
+    total, which is marked * with the note as the cell's comment."""
+
+    value: Decimal | float | int | None
+    precision: int | None = None
+    rolled: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Label:
+    """A row heading in an export, indented by its depth in the region tree."""
+
+    text: str
+    depth: int = 0
+    bold: bool = False
+
+
+PARTIAL_FONT = Font(italic=True, color="B3261E")
+ROLLED_FONT = Font(italic=True, color="595959")
+
+
+def number_format(precision: int, partial: bool = False) -> str:
+    """Excel's format for a figure: 1,234.50 (and 1,234.50* for a partial total)."""
+    fmt = "#,##0" + ("." + "0" * precision if precision > 0 else "")
+    return fmt + '"*"' if partial else fmt
+
+
 def export_table(
     title: str,
     subtitle: str,
@@ -376,7 +468,8 @@ def export_table(
     demo: bool,
     notes: Sequence[str] = (),
 ) -> bytes:
-    """Any view as a workbook: a title, a subtitle (filters), the table, and footnotes."""
+    """Any view as a workbook: a title, a subtitle (filters), the table, and footnotes. Cells may be
+    plain values, ``Figure``s (numbers with their precision and marks) or ``Label``s (indented)."""
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = _("Data")[:31]
@@ -384,28 +477,70 @@ def export_table(
     ws.cell(1, 1).font = TITLE
     ws.append([subtitle])
     ws.append([])
-    ws.append(list(header))
+    ws.append([str(h) for h in header])
     for c in range(1, len(header) + 1):
         cell = ws.cell(4, c)
         cell.font, cell.fill, cell.border = BOLD, HEAD_FILL, BOX
-    for r in rows:
-        ws.append([_cell(v) for v in r])
+        cell.alignment = Alignment(horizontal="left" if c == 1 else "right", wrap_text=True)
+    for r_no, row in enumerate(rows, start=5):
+        for c_no, v in enumerate(row, start=1):
+            _cell(ws.cell(r_no, c_no), v)
     ws.append([])
     if demo:
         ws.append([str(DEMO_FOOTNOTE)])
         ws.cell(ws.max_row, 1).font = Font(bold=True, color="B3261E")
     for n in notes:
-        ws.append([n])
-    ws.column_dimensions["A"].width = 28
+        ws.append([str(n)])
+    ws.column_dimensions["A"].width = 30
     for c in range(2, len(header) + 1):
-        ws.column_dimensions[get_column_letter(c)].width = 14
+        ws.column_dimensions[get_column_letter(c)].width = 15
     ws.freeze_panes = "B5"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def _cell(v):
-    if isinstance(v, Decimal):
-        return float(v)
-    return v
+def _cell(cell, v) -> None:
+    """Write one value into an export cell, with its number format, indent and marks."""
+    cell.border = BOX
+    if isinstance(v, Label):
+        cell.value = v.text
+        cell.alignment = Alignment(indent=v.depth)
+        if v.bold:
+            cell.font = BOLD
+        return
+    if isinstance(v, Figure):
+        if v.value is None:
+            return
+        precision = v.precision if v.precision is not None else _decimals(v.value)
+        cell.value = _number(v.value, precision)
+        cell.number_format = number_format(precision, bool(v.note))
+        if v.note:
+            cell.font = PARTIAL_FONT
+            cell.comment = Comment(v.note, "duban")
+        elif v.rolled:
+            cell.font = ROLLED_FONT
+        return
+    if isinstance(v, bool) or v is None:
+        cell.value = v
+    elif isinstance(v, Decimal | float | int):
+        precision = _decimals(v)
+        cell.value = _number(v, precision)
+        cell.number_format = number_format(precision)
+    else:
+        cell.value = v
+
+
+def _decimals(v) -> int:
+    """The decimals a number is written with, when its indicator's precision is not known (at most
+    6, so float noise such as 14.4861108544181 does not show)."""
+    if isinstance(v, int):
+        return 0
+    d = v if isinstance(v, Decimal) else Decimal(repr(v))
+    exponent = d.normalize().as_tuple().exponent
+    return min(6, max(0, -exponent)) if isinstance(exponent, int) else 0
+
+
+def _number(v, precision: int) -> int | float:
+    rounded = calc.quantize(v if isinstance(v, Decimal) else Decimal(repr(v)), precision)
+    return int(rounded) if precision == 0 else float(rounded)

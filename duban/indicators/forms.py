@@ -65,6 +65,15 @@ class IndicatorForm(forms.Form):
     )
     precision = forms.IntegerField(label=_("Decimal places"), min_value=0, max_value=6, initial=2)
     allow_negative = forms.BooleanField(label=_("Negative values allowed"), required=False)
+    direction = forms.ChoiceField(
+        label=_("Better when"),
+        choices=Indicator.Direction.choices,
+        initial=Indicator.Direction.HIGHER,
+        required=False,
+        help_text=_(
+            "How attainment of a target is measured: actual ÷ target, or target ÷ actual when lower is better."
+        ),
+    )
     description = forms.CharField(
         label=_("Definition"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -89,7 +98,7 @@ class RegionGroupForm(forms.Form):
 
 class TargetForm(forms.Form):
     indicator = forms.ModelChoiceField(
-        label=_("Indicator"), queryset=Indicator.objects.filter(formula=""), empty_label="—"
+        label=_("Indicator"), queryset=Indicator.objects.all(), empty_label="—"
     )
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), empty_label="—")
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)

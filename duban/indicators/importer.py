@@ -13,13 +13,17 @@ from django.utils.translation import gettext_lazy as _
 
 from duban.core.context import acting_user
 from duban.core.errors import InvalidInput
-from duban.indicators import services, values
+from duban.indicators import calc, values
 from duban.indicators.catalog import load_catalog
 from duban.indicators.excel import read_workbook
 from duban.indicators.models import ImportBatch
 from duban.org.access import access_for
 
 NOTHING_TO_IMPORT = _("The workbook holds no figures to import: every entry cell is empty.")
+CHANGED_SINCE_DOWNLOAD = _(
+    "This figure was changed in duban after the template was downloaded (it is now %(current)s, the workbook says %(value)s). Download a fresh template, or check with whoever changed it and enter the figure again."
+)
+NOW_EMPTY = _("empty")
 ALREADY_IMPORTED = _("This workbook has already been imported.")
 
 
@@ -52,6 +56,27 @@ class ImportReport:
         }
 
 
+def _changes(entries, checked) -> tuple[int, int, int]:
+    """How many figures the workbook would add, change and leave as they are."""
+    created = updated = unchanged = 0
+    for e in entries:
+        current = checked.existing.get((e.indicator.id, e.region.id, e.period))
+        if current is None:
+            created += 1
+        elif (
+            current.value == calc.quantize(e.value, e.indicator.precision)
+            and current.note == e.note.strip()[:300]
+        ):
+            unchanged += 1
+        else:
+            updated += 1
+    return created, updated, unchanged
+
+
+def _names(e) -> dict:
+    return {"region": e.region.name, "indicator": e.indicator.name}
+
+
 def _key(ref: dict) -> str:
     return f"{ref.get('sheet')}!{ref.get('column')}{ref.get('row')}"
 
@@ -75,9 +100,13 @@ def values_import(
     checked = values.check_entries(parsed.entries, acc=acc)
     for p in checked.errors:
         e = parsed.entries[p.index]
-        report.errors.append({**e.ref, "message": p.message})
-    for i in checked.stale:  # imports carry no versions, so this cannot happen; kept for safety
-        report.errors.append({**parsed.entries[i].ref, "message": str(services.STALE)})
+        report.errors.append({**e.ref, **_names(e), "message": p.message})
+    for i in checked.stale:  # a figure of duban's template that changed in duban since the download
+        e = parsed.entries[i]
+        current = checked.existing.get((e.indicator.id, e.region.id, e.period))
+        now = calc.fmt(current.value, e.indicator.precision) if current else str(NOW_EMPTY)
+        message = CHANGED_SINCE_DOWNLOAD % {"current": now, "value": format(e.value, "f")}
+        report.errors.append({**e.ref, **_names(e), "message": str(message)})
     for p in checked.warnings:
         e = parsed.entries[p.index]
         report.warnings.append(
@@ -101,6 +130,7 @@ def values_import(
             str(e.get("column")),
         )
     )
+    report.created, report.updated, report.unchanged = _changes(parsed.entries, checked)
     if dry_run or not report.ok:
         return report
     result = values.values_save(

@@ -95,6 +95,10 @@ class Indicator(models.Model):
         NONE = calc.NONE, _("Not aggregated")
         FORMULA = calc.FORMULA, _("Recompute from the formula")
 
+    class Direction(models.TextChoices):
+        HIGHER = calc.HIGHER, _("Higher is better")
+        LOWER = calc.LOWER, _("Lower is better (e.g. a clearance time)")
+
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
     unit_of_measure = models.CharField(_("unit of measure"), max_length=20, blank=True)
@@ -128,6 +132,10 @@ class Indicator(models.Model):
     regions = models.ManyToManyField(Region, related_name="indicators", verbose_name=_("regions"))
     precision = models.PositiveSmallIntegerField(_("decimal places"), default=2)
     allow_negative = models.BooleanField(_("negative values allowed"), default=False)
+    # how attainment of a target is measured: actual / target, or target / actual
+    direction = models.CharField(
+        _("better when"), max_length=6, choices=Direction.choices, default=Direction.HIGHER
+    )
     description = models.TextField(_("definition"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_demo = models.BooleanField(_("demo data"), default=False)

@@ -4,14 +4,17 @@ Each loads the catalogue (a few small queries) and the figures it needs in one q
 in memory with ``calc.Engine`` — no query per cell or per row.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, F, Q, TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from duban.indicators import calc
 from duban.indicators.catalog import Catalog
@@ -64,12 +67,13 @@ def load_engine(
     for r in region_ids:
         regions.update(cat.descendants(r))
     keys = {p.shift(-a, -b) for offs in need.values() for a, b in offs for p in periods}
-    code_of = {i.pk: i.code for i in cat.indicators.values()}
-    ind_ids = [cat.by_code[c].pk for c in need if c in cat.by_code]
+    code_of = {cat.by_code[c].pk: c for c in need if c in cat.by_code}
+    ind_ids = list(code_of)
     data: dict[tuple[str, int, calc.PeriodKey], Decimal] = {}
     has_demo = False
+    expects = coverage_scope(cat)
     if not keys or not ind_ids:
-        return calc.Engine(cat.specs, data, cat.children), has_demo
+        return calc.Engine(cat.specs, data, cat.children, expects), has_demo
     # The hot read of every pivot, chart and map, written out by hand: the ORM's query building and
     # per-row decimal converters cost more than the queries themselves (bench_indicators).
     codes = [k.code for k in keys]
@@ -79,25 +83,57 @@ def load_engine(
         )
         by_pid = {pk: calc.PeriodKey(y, kind, num) for pk, y, kind, num in cur.fetchall()}
         if not by_pid:
-            return calc.Engine(cat.specs, data, cat.children), has_demo
+            return calc.Engine(cat.specs, data, cat.children, expects), has_demo
         figure = "CAST(value AS TEXT)" if connection.vendor == "sqlite" else "value"
+        # one indicator (a pivot, chart or map): no indicator column to read back and convert
+        single = len(ind_ids) == 1
         sql = (
-            f"SELECT indicator_id, region_id, period_id, {figure}, is_demo FROM {Value._meta.db_table} "
-            f"WHERE indicator_id IN ({_marks(ind_ids)}) AND period_id IN ({_marks(by_pid)})"
+            f"SELECT {'' if single else 'indicator_id, '}region_id, period_id, {figure}, is_demo "
+            f"FROM {Value._meta.db_table} WHERE indicator_id IN ({_marks(ind_ids)}) "
+            f"AND period_id IN ({_marks(by_pid)})"
         )
         params = [*ind_ids, *by_pid]
-        if len(regions) < len(cat.regions):
+        if not _covers(cat, code_of, regions):
             sql += f" AND region_id IN ({_marks(regions)})"
             params += regions
         cur.execute(sql, params)
         rows = cur.fetchall()
-    code_pid = {(i, p): (code_of[i], k) for i in ind_ids for p, k in by_pid.items()}
-    for ind_id, reg_id, pid, value, demo in rows:
-        code, key = code_pid[(ind_id, pid)]
-        data[(code, reg_id, key)] = Decimal(value)
-        if demo:
-            has_demo = True
-    return calc.Engine(cat.specs, data, cat.children), has_demo
+    if single:
+        code = code_of[ind_ids[0]]
+        data = {(code, r, by_pid[p]): Decimal(v) for r, p, v, _demo in rows}
+    else:
+        data = {(code_of[i], r, by_pid[p]): Decimal(v) for i, r, p, v, _demo in rows}
+    has_demo = any(map(itemgetter(-1), rows))
+    return calc.Engine(cat.specs, data, cat.children, expects), has_demo
+
+
+def _covers(cat: Catalog, code_of: dict[int, str], regions: set[int]) -> bool:
+    """Whether the regions hold every region these indicators are reported for, so that the query
+    needs no region filter: the figures of other regions are only strays, loaded but never read.
+    Only asked for many regions, where a long IN list costs more than looking it up (bench)."""
+    if len(regions) >= len(cat.regions):
+        return True
+    if len(regions) < 50:
+        return False
+    cat.applies.prefetch(code_of)
+    return all(regions.issuperset(cat.applies.get(i, ())) for i in code_of)
+
+
+def coverage_scope(cat: Catalog):
+    """For the engine: the regions where a figure of an indicator is expected — those it is reported
+    for and every region above them (which roll them up). Looked up only when coverage is asked."""
+
+    def expects(code: str) -> frozenset[int] | None:
+        ind = cat.by_code.get(code)
+        if ind is None:
+            return None
+        applies = cat.applies.get(ind.pk, [])
+        out = set(applies)
+        for r in applies:
+            out.update(cat.ancestors(r))
+        return frozenset(out)
+
+    return expects
 
 
 # --- scopes and periods -------------------------------------------------------------------------
@@ -139,6 +175,37 @@ def latest_period(kind: str) -> calc.PeriodKey | None:
     return p.key if p else None
 
 
+def latest_period_with_figures(
+    kind: str, indicator_ids: Sequence[int], look_back: int = 36
+) -> calc.PeriodKey | None:
+    """The latest period of this type holding a figure of one of these indicators (a quarterly
+    indicator's latest quarter, not the latest quarter anyone reported anything). Walks back from the
+    newest period, one indexed look-up each, so it never scans the figures; at most ``look_back``."""
+    periods = list(
+        Period.objects.filter(kind=kind)
+        .order_by("-year", "-num")
+        .values_list("pk", "year", "num")[:look_back]
+    )
+    if not indicator_ids:
+        return None
+    for pk, year, num in periods:
+        if Value.objects.filter(period_id=pk, indicator_id__in=indicator_ids).exists():
+            return calc.PeriodKey(year, kind, num)
+    return None
+
+
+def pivot_period_default(indicators: Sequence[Indicator], chosen: Indicator | None) -> calc.PeriodKey | None:
+    """The period an indicators × regions pivot opens on: of the chosen indicator's type, or else of
+    the type most indicators have (monthly, usually), the latest holding figures of them."""
+    if chosen is not None:
+        kind = chosen.period_type
+    else:
+        counts = {k: sum(1 for i in indicators if i.period_type == k) for k in calc.PER_YEAR}
+        kind = max(calc.PER_YEAR, key=lambda k: counts[k])  # ties: month, quarter, year
+    ids = [i.pk for i in indicators if i.period_type == kind]
+    return latest_period_with_figures(kind, ids)
+
+
 def default_range(kind: str, count: int = 12) -> tuple[calc.PeriodKey, calc.PeriodKey] | None:
     last = latest_period(kind)
     if last is None:
@@ -150,11 +217,62 @@ def default_range(kind: str, count: int = 12) -> tuple[calc.PeriodKey, calc.Peri
 # --- pivot --------------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
+PARTIAL_FOOTNOTE = _(
+    "* Incomplete: not every region that reports the indicator has a figure yet; the figure combines those that have (hover over it to see how many)."
+)
+
+
+def partial_note(cov: calc.Coverage) -> str:
+    """“4 of 8 regions reported”, for a partial total's tooltip."""
+    return ngettext(
+        "%(have)s of %(expected)s region reported", "%(have)s of %(expected)s regions reported", cov.expected
+    ) % {
+        "have": cov.have,
+        "expected": cov.expected,
+    }
+
+
+@dataclass(slots=True, eq=False)
 class Cell:
-    text: str
+    """One figure of a pivot. Its text is made when shown: a chart or an export built from the
+    pivot never formats the thousands of figures it reads (bench_indicators)."""
+
     value: Decimal | None = None
+    precision: int = 2
     rolled: bool = False  # computed from the regions below, not entered
+    coverage: calc.Coverage | None = None  # of a rolled-up or combined figure
+    extra: str = ""  # more CSS classes (the total column)
+
+    @property
+    def text(self) -> str:
+        return calc.display(self.value, self.precision)
+
+    @property
+    def partial(self) -> bool:
+        return self.value is not None and self.coverage is not None and self.coverage.partial
+
+    @property
+    def note(self) -> str:
+        return partial_note(self.coverage) if self.partial else ""  # type: ignore[arg-type]
+
+    # for the template, which renders thousands of these: one lookup each, no filters
+    @property
+    def css(self) -> str:
+        if not (self.rolled or self.coverage or self.extra):
+            return "num"
+        return " ".join(
+            c
+            for c in ("num", "rolled" if self.rolled else "", "partial" if self.partial else "", self.extra)
+            if c
+        )
+
+    @property
+    def raw(self) -> str:
+        return "" if self.value is None else format(self.value, "f")
+
+    @property
+    def shown(self) -> str:
+        return "—" if self.value is None else calc.display(self.value, self.precision)
 
 
 @dataclass
@@ -164,6 +282,7 @@ class Row:
     depth: int = 0
     key: str = ""
     is_total: bool = False
+    precision: int = 2
 
 
 @dataclass
@@ -176,6 +295,24 @@ class Pivot:
     has_demo: bool = False
     notes: list[str] = field(default_factory=list)
     column_keys: list[str] = field(default_factory=list)
+    total_column: bool = False  # the last column is the total (indicators × regions)
+    has_partial: bool = False  # some rolled-up or total figure is incomplete
+
+
+def _combined(engine: calc.Engine, code: str, regions: Sequence[int], period, precision: int) -> Cell:
+    """A total over regions, with how complete it is."""
+    v = engine.total(code, regions, period)
+    if v is None:
+        return Cell(None, precision)
+    return Cell(v, precision, coverage=engine.total_coverage(code, regions, period))
+
+
+def _rolled(engine: calc.Engine, code: str, region: int, period, precision: int) -> Cell:
+    """A cell without a stored figure: rolled up from the regions below, or empty."""
+    v = engine.cell(code, region, period)
+    if v is None:
+        return Cell(None, precision)
+    return Cell(v, precision, True, engine.coverage(code, region, period))
 
 
 def pivot_regions_by_periods(
@@ -184,38 +321,44 @@ def pivot_regions_by_periods(
     engine, has_demo = load_engine(cat, [ind.code], region_ids, periods)
     depth0 = min((cat.depth(r) for r in region_ids), default=0)
     rows = []
-    code, precision, stored = ind.code, ind.precision, engine.data
-    # stored figures were saved at the indicator's precision, so they format without rounding
-    spec = f".{precision}f"
-    get = stored.get
-    for r in region_ids:
-        cells = []
-        add = cells.append
-        for p in periods:
-            v = get((code, r, p))
-            if v is not None:
-                add(Cell(format(v, spec), v))
-            else:
-                v = engine.cell(code, r, p)
-                add(Cell(calc.fmt(v, precision), v, v is not None))
-        region = cat.regions[r]
-        rows.append(Row(region.name, cells, cat.depth(r) - depth0, region.code))
+    code, precision = ind.code, ind.precision
+    get = engine.data.get
     roots = calc.roots_of(region_ids, cat.parent)
+    root_set = set(roots)
+    root_rows: list[list[Cell]] = []
+    gaps: set[calc.PeriodKey] = set()  # periods where a root region has no stored figure
+    partial = False
+    for r in region_ids:
+        # the hot loop of the pivot (bench_indicators): stored figures first, the rest after
+        cells: list = [Cell(v, precision) if (v := get((code, r, p))) is not None else None for p in periods]
+        if None in cells:
+            for j, p in enumerate(periods):
+                if cells[j] is None:
+                    cells[j] = cell = _rolled(engine, code, r, p, precision)
+                    partial = partial or cell.partial
+                    if r in root_set:
+                        gaps.add(p)
+        region = cat.regions[r]
+        rows.append(Row(region.name, cells, cat.depth(r) - depth0, region.code, precision=precision))
+        if r in root_set:
+            root_rows.append(cells)
     total = None
     if len(region_ids) > 1:
         tcells = []
         if ind.aggregation in (calc.SUM, calc.AVG):
-            # a sum or mean of the root rows just computed, column by column
-            root_set = set(roots)
-            root_rows = [rows[i].cells for i, r in enumerate(region_ids) if r in root_set]
-            for j in range(len(periods)):
-                v = calc.aggregate_values(ind.aggregation, [cells[j].value for cells in root_rows])
-                tcells.append(Cell(calc.fmt(v, precision), v))
+            # a sum or mean of the root rows just computed, column by column; complete where every
+            # root has its own figure, otherwise counted by the engine
+            for p, column in zip(periods, zip(*root_rows, strict=True), strict=True):
+                v = calc.aggregate_values(ind.aggregation, [c.value for c in column])
+                if v is None:
+                    tcells.append(Cell(None, precision))
+                    continue
+                cov = engine.total_coverage(code, roots, p) if p in gaps else None
+                tcells.append(Cell(v, precision, coverage=cov))
         else:
-            for p in periods:
-                v = engine.total(code, roots, p)
-                tcells.append(Cell(calc.fmt(v, precision), v))
-        total = Row(str(TOTAL_LABELS[ind.aggregation]), tcells, is_total=True)
+            tcells = [_combined(engine, code, roots, p, precision) for p in periods]
+        partial = partial or any(c.partial for c in tcells)
+        total = Row(str(TOTAL_LABELS[ind.aggregation]), tcells, is_total=True, precision=precision)
     return Pivot(
         title=str(ind),
         corner=str(_("Region")),
@@ -224,6 +367,8 @@ def pivot_regions_by_periods(
         rows=rows,
         total=total,
         has_demo=has_demo,
+        notes=[str(PARTIAL_FOOTNOTE)] if partial else [],
+        has_partial=partial,
     )
 
 
@@ -234,19 +379,26 @@ def pivot_indicators_by_regions(
     engine, has_demo = load_engine(cat, codes, region_ids, [period])
     roots = calc.roots_of(region_ids, cat.parent)
     rows = []
+    get = engine.data.get
     for ind in indicators:
         cells = []
         for r in region_ids:
-            v = engine.cell(ind.code, r, period)
-            cells.append(
-                Cell(
-                    calc.fmt(v, ind.precision), v, v is not None and (ind.code, r, period) not in engine.data
-                )
-            )
-        v = engine.total(ind.code, roots, period) if len(region_ids) > 1 else None
-        cells.append(Cell(calc.fmt(v, ind.precision), v))
-        rows.append(Row(str(ind), cells, key=ind.code))
+            v = get((ind.code, r, period))
+            if v is not None:
+                cells.append(Cell(v, ind.precision))
+            else:
+                cells.append(_rolled(engine, ind.code, r, period, ind.precision))
+        total = (
+            _combined(engine, ind.code, roots, period, ind.precision)
+            if len(region_ids) > 1
+            else Cell(None, ind.precision)
+        )
+        total.extra = "totalcol"
+        cells.append(total)
+        rows.append(Row(str(ind), cells, key=ind.code, precision=ind.precision))
     columns = [cat.regions[r].name for r in region_ids] + [str(_("Total"))]
+    partial = any(c.partial for r in rows for c in r.cells)
+    notes = [str(_("The total column combines each indicator by its own aggregation rule."))]
     return Pivot(
         title=period_label(period),
         corner=str(_("Indicator")),
@@ -255,7 +407,9 @@ def pivot_indicators_by_regions(
         rows=rows,
         total=None,
         has_demo=has_demo,
-        notes=[str(_("The total column combines each indicator by its own aggregation rule."))],
+        notes=[*notes, str(PARTIAL_FOOTNOTE)] if partial else notes,
+        total_column=True,
+        has_partial=partial,
     )
 
 
@@ -267,52 +421,101 @@ MAX_LINES = 12
 def series(
     cat: Catalog, ind: Indicator, region_ids: Sequence[int], periods: Sequence[calc.PeriodKey]
 ) -> dict:
-    """ECharts-ready series: one line per region (at most 12) and one for the total of all of them."""
+    """ECharts-ready series: one line per region (at most 12) and one for the total of all of them.
+    Figures are rounded to the indicator's precision; ``partial`` holds the note of each incomplete
+    total (or "")."""
     pivot = pivot_regions_by_periods(cat, ind, region_ids, periods)
-    lines = [{"name": r.label, "data": [_num(c.value) for c in r.cells]} for r in pivot.rows[:MAX_LINES]]
+    precision = ind.precision
+    lines: list[dict[str, Any]] = [
+        {
+            "name": r.label,
+            "data": [_num(c.value, precision) for c in r.cells],
+            "partial": [c.note for c in r.cells],
+        }
+        for r in pivot.rows[:MAX_LINES]
+    ]
     if pivot.total is not None:
         lines.append(
-            {"name": pivot.total.label, "data": [_num(c.value) for c in pivot.total.cells], "total": True}
+            {
+                "name": pivot.total.label,
+                "data": [_num(c.value, precision) for c in pivot.total.cells],
+                "partial": [c.note for c in pivot.total.cells],
+                "total": True,
+            }
         )
     return {
         "title": str(ind),
+        "indicator": ind.name,
         "unit": ind.unit_of_measure,
+        "precision": precision,
         "periods": pivot.columns,
+        "period_codes": pivot.column_keys,
         "series": lines,
         "demo": pivot.has_demo,
         "truncated": len(region_ids) > MAX_LINES,
+        "has_data": any(v is not None for line in lines for v in line["data"]),
+        "footnote": str(PARTIAL_FOOTNOTE) if any(n for line in lines for n in line["partial"]) else "",
     }
 
 
 def map_data(cat: Catalog, ind: Indicator, period: calc.PeriodKey, level: str) -> dict:
     region_ids = [r.pk for r in sorted(cat.regions.values(), key=lambda r: r.code) if r.level == level]
     engine, has_demo = load_engine(cat, [ind.code], region_ids, [period])
-    points = []
+    points: list[dict[str, Any]] = []
     for r in region_ids:
         v = engine.cell(ind.code, r, period)
         if v is not None:
             region = cat.regions[r]
+            rolled = (ind.code, r, period) not in engine.data
+            cov = engine.coverage(ind.code, r, period) if rolled else None
             points.append(
-                {"name": region.name, "code": region.code, "value": _num(calc.quantize(v, ind.precision))}
+                {
+                    "name": region.name,
+                    "code": region.code,
+                    "value": _num(v, ind.precision),
+                    "text": calc.display(v, ind.precision),
+                    "rolled": rolled,
+                    "partial": partial_note(cov) if cov is not None and cov.partial else "",
+                }
             )
-    values = [p["value"] for p in points]
+    values: list[float] = [p["value"] for p in points]
     return {
         "title": str(ind),
+        "indicator": ind.name,
         "unit": ind.unit_of_measure,
+        "precision": ind.precision,
         "period": period_label(period),
+        "period_code": period.code,
         "level": level,
         "data": points,
-        "min": min(values) if values else 0,
-        "max": max(values) if values else 0,
+        "min": min(values) if values else None,
+        "max": max(values) if values else None,
         "demo": has_demo,
+        "footnote": str(PARTIAL_FOOTNOTE) if any(p["partial"] for p in points) else "",
     }
 
 
-def _num(v: Decimal | None) -> float | None:
-    return float(v) if v is not None else None
+def _num(v: Decimal | None, precision: int | None = None) -> float | None:
+    """A figure for the charts' JSON: a plain number, rounded to the indicator's precision."""
+    if v is None:
+        return None
+    return float(calc.quantize(v, precision) if precision is not None else v)
 
 
 # --- entry grid ---------------------------------------------------------------------------------
+
+
+def rolled_up(cat: Catalog, ind: Indicator) -> set[int]:
+    """The regions whose figure of ``ind`` is the roll-up of the regions below them: the indicator
+    is reported for a region below them and combines by a rule. Nobody enters these (the same rule
+    as values.check_entries, which refuses them)."""
+    if ind.aggregation == calc.NONE:
+        return set()
+    applies = cat.applies.get(ind.pk, [])
+    above: set[int] = set()
+    for r in applies:
+        above.update(cat.ancestors(r))
+    return above.intersection(applies)
 
 
 @dataclass
@@ -328,6 +531,12 @@ class GridCell:
     error: str = ""
     warning: str = ""
     mine: str = ""
+    note: str = ""
+    rolled: bool = False  # the roll-up of the regions below: shown, never entered
+
+    @property
+    def editable(self) -> bool:
+        return self.applies and not self.rolled
 
 
 @dataclass
@@ -338,6 +547,10 @@ class GridRow:
     depth: int
     cells: list[GridCell]
     versions: str = ""
+
+    @property
+    def editable(self) -> bool:
+        return any(c.editable for c in self.cells)
 
 
 @dataclass
@@ -353,6 +566,13 @@ class Grid:
     def locked(self) -> bool:
         return self.period_obj is not None and self.period_obj.is_locked
 
+    @property
+    def has_rollups(self) -> bool:
+        return any(c.rolled for r in self.rows for c in r.cells)
+
+    def row(self, region_id: int) -> GridRow:
+        return next(r for r in self.rows if r.region_id == region_id)
+
 
 def entry_indicators(cat: Catalog, unit_ids: Sequence[int], kind: str) -> list[Indicator]:
     return [
@@ -365,14 +585,23 @@ def entry_indicators(cat: Catalog, unit_ids: Sequence[int], kind: str) -> list[I
 def entry_grid(
     cat: Catalog, indicators: Sequence[Indicator], period: calc.PeriodKey, only_region: int | None = None
 ) -> Grid:
+    """The grid of a unit's figures for a period, with the previous period and the same period last
+    year beside each cell. Roll-up cells (a city whose counties are reported) show the computed
+    total. With ``only_region`` just that row and the roll-up rows above it, as after a row's save.
+    A fixed number of queries, however many rows and indicators."""
     keys = [period, period.prev(), period.last_year()]
-    rows_by_key = Period.objects.for_keys(keys)
+    rows_by_key = Period.objects.select_related("published_by").for_keys(keys)
     region_ids: set[int] = set()
     cat.applies.prefetch(i.pk for i in indicators)
     for ind in indicators:
         region_ids.update(cat.applies.get(ind.pk, []))
+    rolled = {ind.pk: rolled_up(cat, ind) for ind in indicators}
+    # depth counts from the top of the whole grid, also when one row is drawn again after its save
+    depth0 = min((cat.depth(r) for r in region_ids), default=0)
     if only_region is not None:
-        region_ids &= {only_region}
+        # the row itself, and the roll-ups above it whose totals its save changes
+        region_ids &= {only_region, *cat.ancestors(only_region)}
+        region_ids = {r for r in region_ids if r == only_region or any(r in rolled[i.pk] for i in indicators)}
     ordered = cat.ordered(region_ids)
     found: dict[tuple[int, int, calc.PeriodKey], Value] = {}
     pid_key = {p.pk: k for k, p in rows_by_key.items()}
@@ -397,12 +626,32 @@ def entry_grid(
             .annotate(n=Count("id"))
             .order_by()
         }
+    shown = set(ordered)
+    rolled_here = sorted({r for ind in indicators for r in rolled[ind.pk] & shown})
+    engine = None
+    if rolled_here:
+        codes = [ind.code for ind in indicators if rolled[ind.pk] & shown]
+        engine, _demo = load_engine(cat, codes, rolled_here, keys)
     rows = []
-    depth0 = min((cat.depth(r) for r in ordered), default=0)
     for r in ordered:
         cells = []
+        kids = cat.children.get(r, [])
         for ind in indicators:
             applies = r in cat.applies.get(ind.pk, [])
+            if applies and engine is not None and r in rolled[ind.pk]:
+                now, prev, ly = (engine.total(ind.code, kids, k) for k in keys)
+                cells.append(
+                    GridCell(
+                        indicator=ind,
+                        applies=True,
+                        rolled=True,
+                        text=calc.fmt(now, ind.precision),
+                        prev=calc.fmt(prev, ind.precision),
+                        last_year=calc.fmt(ly, ind.precision),
+                        history=revised.get((ind.pk, r), 0),
+                    )
+                )
+                continue
             v = found.get((ind.pk, r, period))
             prev = found.get((ind.pk, r, period.prev()))
             ly = found.get((ind.pk, r, period.last_year()))
@@ -416,6 +665,7 @@ def entry_grid(
                     last_year=calc.fmt(ly.value, ind.precision) if ly else "",
                     history=revised.get((ind.pk, r), 0),
                     input=calc.fmt(v.value, ind.precision) if v else "",
+                    note=v.note if v else "",
                 )
             )
         region = cat.regions[r]
@@ -431,6 +681,12 @@ def entry_grid(
 
 
 # --- completeness -------------------------------------------------------------------------------
+
+
+def expected_regions(cat: Catalog, ind: Indicator) -> list[int]:
+    """The regions a unit enters ``ind`` for: every region it is reported for but the roll-ups."""
+    skip = rolled_up(cat, ind)
+    return [r for r in cat.applies.get(ind.pk, []) if r not in skip]
 
 
 @dataclass
@@ -467,16 +723,56 @@ def completeness(
             ind.responsible_unit_id,
             UnitCompleteness(ind.responsible_unit_id, unit.name if unit else "—", 0, 0, []),
         )
-        applies = cat.applies.get(ind.pk, [])
-        chosen = set(applies)
-        # an upper-level region whose lower regions are reported is filled by the roll-up
-        regions = [r for r in applies if not any(c in chosen for c in cat.children.get(r, []))]
+        regions = expected_regions(cat, ind)
         missing = [cat.regions[r].name for r in regions if (ind.pk, r) not in entered]
         uc.expected += len(regions)
         uc.entered += len(regions) - len(missing)
         if missing:
             uc.missing.append((ind, missing))
     return sorted(by_unit.values(), key=lambda u: (u.percent, u.unit_name))
+
+
+@dataclass(frozen=True)
+class PeriodFill:
+    """How many of a period's figures are entered, over every unit's indicators."""
+
+    expected: int
+    entered: int
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.entered
+
+    @property
+    def percent(self) -> int:
+        # rounded down, so 100% always means nothing is missing
+        return 100 * self.entered // self.expected if self.expected else 100
+
+
+def periods_completeness(cat: Catalog, periods: Sequence[Period]) -> dict[int, PeriodFill]:
+    """Each period's completeness (by period id), in one query however many periods."""
+    inds = [i for i in cat.indicators.values() if i.is_active and not i.is_derived]
+    cat.applies.prefetch(i.pk for i in inds)
+    expected: dict[str, int] = {}
+    by_regions: dict[tuple[int, ...], list[int]] = {}
+    for ind in inds:
+        regions = expected_regions(cat, ind)
+        expected[ind.period_type] = expected.get(ind.period_type, 0) + len(regions)
+        if regions:
+            by_regions.setdefault(tuple(regions), []).append(ind.pk)
+    counts: dict[int, int] = {}
+    if periods and by_regions:
+        # indicators reported for the same regions share one condition, keeping the query short
+        cond = Q()
+        for regions, ids in by_regions.items():
+            cond |= Q(indicator_id__in=ids, region_id__in=regions)
+        counts = dict(
+            Value.objects.filter(cond, period_id__in=[p.pk for p in periods])
+            .values_list("period_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+    return {p.pk: PeriodFill(expected.get(p.kind, 0), counts.get(p.pk, 0)) for p in periods}
 
 
 # --- targets and attainment ---------------------------------------------------------------------
@@ -489,43 +785,70 @@ class Attainment:
     as_of: str
     last_year: Decimal | None
     precision: int
+    direction: str = calc.HIGHER
+    is_percent: bool = False  # a rate: its growth on last year means nothing
 
     @property
     def percent(self) -> Decimal | None:
-        return calc.attainment(self.actual, self.target.value)
+        return calc.attainment(self.actual, self.target.value, self.direction)
 
     @property
     def growth(self) -> Decimal | None:
-        return calc.growth(self.actual, self.last_year)
+        return None if self.is_percent else calc.growth(self.actual, self.last_year)
+
+    @property
+    def met(self) -> bool | None:
+        return calc.target_met(self.actual, self.target.value, self.direction, self.precision)
 
     @property
     def texts(self) -> dict:
         pct, g = self.percent, self.growth
         return {
-            "target": calc.fmt(self.target.value, self.precision),
-            "actual": calc.fmt(self.actual, self.precision),
-            "last_year": calc.fmt(self.last_year, self.precision),
-            "percent": calc.fmt(pct, 1) if pct is not None else "",
-            "growth": calc.fmt(g, 1) if g is not None else "",
-            "met": pct is not None and pct >= 100,
+            "target": calc.display(self.target.value, self.precision),
+            "actual": calc.display(self.actual, self.precision),
+            "last_year": calc.display(self.last_year, self.precision),
+            "percent": calc.display(pct, 1) if pct is not None else "",
+            "growth": calc.display(g, 1) if g is not None else "",
+            "met": self.met,
         }
 
 
 def year_actual(
-    engine: calc.Engine, ind: Indicator, region: int, year: int
+    engine: calc.Engine,
+    ind: Indicator,
+    region: int,
+    year: int,
+    upto: int | None = None,
+    indicators: Mapping[str, Indicator] | None = None,
 ) -> tuple[Decimal | None, calc.PeriodKey | None]:
-    """The year's figure so far: the year's value; the latest cumulative figure; or the periods
-    combined by the indicator's rule (sum of months for a sum, their mean for an average)."""
+    """The year's figure so far (up to period ``upto`` of the year if given): the year's value; the
+    latest cumulative figure; the periods combined by the indicator's rule (sum of months for a sum,
+    their mean for an average); for a derived indicator recomputed from the formula, the formula on
+    its inputs' figures for the year so far (a share of the year's tourists, not of December's) when
+    ``indicators`` names the inputs; otherwise the latest figure."""
     kind = ind.period_type
-    keys = [calc.PeriodKey(year, kind, n) for n in range(1, calc.PER_YEAR[kind] + 1)]
+    last = calc.PER_YEAR[kind] if upto is None else min(upto, calc.PER_YEAR[kind])
+    keys = [calc.PeriodKey(year, kind, n) for n in range(1, last + 1)]
     values = [(k, engine.cell(ind.code, region, k)) for k in keys]
     present = [(k, v) for k, v in values if v is not None]
     if not present:
         return None, None
     last_key = present[-1][0]
-    if kind == calc.YEAR or ind.is_cumulative or ind.aggregation not in (calc.SUM, calc.AVG):
+    if kind == calc.YEAR or ind.is_cumulative:
         return present[-1][1], last_key
-    return calc.aggregate_values(ind.aggregation, [v for _k, v in present]), last_key
+    if ind.aggregation in (calc.SUM, calc.AVG):
+        return calc.aggregate_values(ind.aggregation, [v for _k, v in present]), last_key
+    spec = engine.specs.get(ind.code)
+    if ind.aggregation == calc.FORMULA and spec is not None and spec.formula is not None and indicators:
+
+        def resolve(code: str, key: calc.PeriodKey) -> Decimal | None:
+            source = indicators.get(code)
+            if source is None:
+                return None
+            return year_actual(engine, source, region, key.year, last_key.num, indicators)[0]
+
+        return calc.evaluate(spec.formula, calc.PeriodKey(year, calc.YEAR, 1), resolve), last_key
+    return present[-1][1], last_key
 
 
 def attainments(cat: Catalog, indicators: Sequence[Indicator], year: int) -> list[Attainment]:
@@ -544,17 +867,22 @@ def attainments(cat: Catalog, indicators: Sequence[Indicator], year: int) -> lis
         ]
         engine, _demo = load_engine(cat, [ind.code], [t.region_id for t in ts], keys)
         for t in sorted(ts, key=lambda t: t.region.code):
-            actual, as_of = year_actual(engine, ind, t.region_id, year)
+            actual, as_of = year_actual(engine, ind, t.region_id, year, indicators=cat.by_code)
             last = None
             if as_of is not None:
                 # compare like with like: last year up to the same point of the year
-                trimmed = calc.Engine(
-                    engine.specs,
-                    {k: v for k, v in engine.data.items() if k[2].year != year - 1 or k[2].num <= as_of.num},
-                    engine.children,
+                last, _ = year_actual(engine, ind, t.region_id, year - 1, as_of.num, cat.by_code)
+            out.append(
+                Attainment(
+                    t,
+                    actual,
+                    period_label(as_of) if as_of else "",
+                    last,
+                    ind.precision,
+                    ind.direction,
+                    ind.value_type == Indicator.ValueType.PERCENT,
                 )
-                last, _ = year_actual(trimmed, ind, t.region_id, year - 1)
-            out.append(Attainment(t, actual, period_label(as_of) if as_of else "", last, ind.precision))
+            )
     out.sort(key=lambda a: (a.target.indicator.sort_order, a.target.indicator.code, a.target.region.code))
     return out
 

@@ -24,6 +24,7 @@ from duban.indicators.models import (
     Target,
     Value,
 )
+from duban.indicators.selectors import periods_completeness
 from duban.indicators.values import KIND_WORDS, NEGATIVE
 from duban.org.models import Unit
 
@@ -41,6 +42,7 @@ INDICATOR_FIELDS = [
     "regions",
     "precision",
     "allow_negative",
+    "direction",
     "description",
     "is_active",
     "sort_order",
@@ -76,6 +78,10 @@ TARGET_NOT_APPLICABLE = _("“%(indicator)s” is not reported for %(region)s, s
 TARGET_YEAR_BAD = _("The year must be between 1990 and 2100.")
 PERIOD_ALREADY_PUBLISHED = _("%(period)s is already published.")
 PERIOD_NOT_PUBLISHED = _("%(period)s is not published, so there is nothing to reopen.")
+PERIOD_INCOMPLETE = _(
+    "%(period)s still lacks %(n)s of its %(expected)s figures. To publish and lock it anyway, confirm that it goes out incomplete."
+)
+PERIOD_FIELDS = ["status", "published_at", "published_by"]
 GROUP_NAME_TAKEN = _("A region group named “%(name)s” already exists.")
 GROUP_NO_MEMBERS = _("A region group needs at least one region.")
 
@@ -124,6 +130,7 @@ def _clean_indicator(
     if formula:
         try:
             tree = calc.parse(formula)
+            calc.refuse_division_by_zero(tree)
         except calc.FormulaError as e:
             raise InvalidInput(e.message, code="formula") from None
         for ref in sorted(calc.refs(tree)):
@@ -188,6 +195,7 @@ def indicator_create(
     is_active: bool = True,
     is_demo: bool = False,
     sort_order: int = 0,
+    direction: str = calc.HIGHER,
 ) -> Indicator:
     cat = load_catalog()
     code, name = code.strip(), " ".join(name.split())
@@ -220,6 +228,7 @@ def indicator_create(
         responsible_unit=responsible_unit,
         precision=precision,
         allow_negative=allow_negative,
+        direction=direction,
         description=description.strip(),
         is_active=is_active,
         is_demo=is_demo,
@@ -261,6 +270,7 @@ def indicator_update(
     description: str,
     is_active: bool,
     sort_order: int,
+    direction: str | None = None,
 ) -> Indicator:
     ind = Indicator.objects.select_for_update().get(pk=indicator.pk)
     _check_version(ind, version)
@@ -297,6 +307,8 @@ def indicator_update(
     ind.responsible_unit = responsible_unit
     ind.precision = precision
     ind.allow_negative = allow_negative
+    if direction is not None:
+        ind.direction = direction
     ind.description = description.strip()
     ind.is_active = is_active
     ind.sort_order = sort_order
@@ -316,6 +328,7 @@ def indicator_update(
             "responsible_unit",
             "precision",
             "allow_negative",
+            "direction",
             "description",
             "is_active",
             "sort_order",
@@ -405,30 +418,47 @@ def region_group_delete(*, actor, group: RegionGroup) -> None:
 
 
 @transaction.atomic
-def period_publish(*, actor, period: Period, version: int | None = None) -> Period:
+def period_publish(
+    *, actor, period: Period, version: int | None = None, missing_confirmed: int = 0
+) -> Period:
+    """Publish and lock a period. While figures are missing the caller must say how many it
+    accepts (``missing_confirmed``, what the user was shown); with more missing it is refused."""
     p = Period.objects.select_for_update().get(pk=period.pk)
     _check_version(p, version)
     if p.is_locked:
         raise InvalidState(PERIOD_ALREADY_PUBLISHED % {"period": p.label})
+    fill = periods_completeness(load_catalog(), [p])[p.pk]
+    if fill.missing > max(missing_confirmed, 0):
+        raise InvalidState(
+            PERIOD_INCOMPLETE,
+            code="incomplete",
+            params={"period": p.label, "n": fill.missing, "expected": fill.expected},
+            extra={"missing": fill.missing, "expected": fill.expected},
+        )
     p.status, p.published_at, p.published_by = Period.Status.PUBLISHED, timezone.now(), acting_user(actor)
     p.version += 1
     p.save(update_fields=["status", "published_at", "published_by", "version"])
-    audit_record(actor=actor, action="period.publish", obj=p, after={"status": p.status})
+    audit_record(
+        actor=actor,
+        action="period.publish",
+        obj=p,
+        after={"status": p.status, "missing": fill.missing, "expected": fill.expected},
+    )
     return p
 
 
 @transaction.atomic
 def period_reopen(*, actor, period: Period, version: int | None = None) -> Period:
+    """Reopen a published period for changes. Who published it and when stays in the audit log."""
     p = Period.objects.select_for_update().get(pk=period.pk)
     _check_version(p, version)
     if not p.is_locked:
         raise InvalidState(PERIOD_NOT_PUBLISHED % {"period": p.label})
-    p.status = Period.Status.OPEN
+    before = snapshot(p, PERIOD_FIELDS)
+    p.status, p.published_at, p.published_by = Period.Status.OPEN, None, None
     p.version += 1
-    p.save(update_fields=["status", "version"])
-    audit_record(
-        actor=actor, action="period.reopen", obj=p, before={"status": "published"}, after={"status": p.status}
-    )
+    p.save(update_fields=["status", "published_at", "published_by", "version"])
+    audit_record(actor=actor, action="period.reopen", obj=p, before=before, after=snapshot(p, PERIOD_FIELDS))
     # figures computed while it was locked were skipped: bring its derived values up to date
     derived_recompute(codes=None, periods={p.key})
     return p

@@ -5,7 +5,7 @@ them are then recomputed (``derived.derived_recompute``).
 """
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
@@ -46,6 +46,12 @@ CUMULATIVE_BELOW = _(
     "“%(indicator)s” is cumulative (year to date): %(value)s is below the %(prev_period)s figure %(prev)s."
 )
 DUPLICATE = _("“%(indicator)s” for %(region)s in %(period)s appears more than once.")
+ROLLED_UP = _(
+    "The figure of %(region)s for “%(indicator)s” is the %(rule)s of the regions below it, computed by duban; enter their figures instead."
+)
+OUTLIER_INCREASE = _(
+    "%(value)s means an increase of %(increase)s in %(period)s, far outside the increases of the last %(n)s periods (%(low)s – %(high)s). Check it; if it is right, write a note saying why."
+)
 OUTLIER = _(
     "%(value)s is far outside the last %(n)s figures (%(low)s – %(high)s). Check it; if it is right, write a note saying why."
 )
@@ -150,12 +156,41 @@ def _history_window(key: calc.PeriodKey) -> list[calc.PeriodKey]:
     return [key.shift(-i) for i in range(1, n + 1)]
 
 
+def _increase(value, key: calc.PeriodKey, prev) -> Decimal | None:
+    """A cumulative figure's own increase in its period (itself in the first period of the year),
+    from the figure and the one before it as the database gives them (float or Decimal)."""
+    if value is None:
+        return None
+    value = value if isinstance(value, Decimal) else Decimal(str(value))
+    if key.first_of_year:
+        return value
+    return value - (prev if isinstance(prev, Decimal) else Decimal(str(prev))) if prev is not None else None
+
+
+def _rolled_up(indicators: Iterable[Indicator], applies: dict[int, set[int]]) -> set[tuple[int, int]]:
+    """(indicator, region) pairs whose figure duban computes from the regions below: the region has
+    a region below it that reports the indicator, and the indicator is aggregated up the tree."""
+    aggregated = [i for i in indicators if i.aggregation != calc.NONE and applies.get(i.id)]
+    if not aggregated:
+        return set()
+    parent = dict(Region.objects.exclude(parent=None).values_list("id", "parent_id"))
+    out: set[tuple[int, int]] = set()
+    for ind in aggregated:
+        for r in applies[ind.id]:
+            p = parent.get(r)
+            while p is not None and (ind.id, p) not in out:
+                out.add((ind.id, p))
+                p = parent.get(p)
+    return out
+
+
 def _load_existing(entries: Sequence[Entry]) -> tuple[dict, dict[tuple[int, int, calc.PeriodKey], list]]:
     """Current values of the entries' cells, and each (indicator, region)'s recent figures."""
     keys = {e.period for e in entries}
     window = set(keys)
     for k in keys:
         window.update(_history_window(k))
+        window.add(k.shift(-calc.HISTORY_PERIODS[k.kind] - 1))  # a cumulative figure's oldest increase
     periods = Period.objects.for_keys(window)
     if not periods:
         return {}, {}
@@ -220,6 +255,11 @@ def check_entries(entries: Sequence[Entry], *, acc: Access | None) -> Checked:
     for e in entries:
         in_batch[(e.indicator.id, e.region.id, e.period)] = e.value
     windows = {k: _history_window(k) for k in periods_keys}
+    rolled_up = _rolled_up({e.indicator for e in entries}, applies)
+
+    def figure(ind_id: int, reg_id: int, k: calc.PeriodKey):
+        v = in_batch.get((ind_id, reg_id, k))
+        return v if v is not None else history.get((ind_id, reg_id, k))
 
     def names(e: Entry) -> dict:  # built only for a problem: an import checks 100,000 figures
         return {
@@ -255,6 +295,10 @@ def check_entries(entries: Sequence[Entry], *, acc: Access | None) -> Checked:
         if e.period.kind != ind.period_type:
             err(WRONG_PERIOD_TYPE % {**names(e), "kind": KIND_WORDS[ind.period_type]}, "period_type")
             continue
+        if (ind.id, e.region.id) in rolled_up and e.value is not None:
+            rule = Indicator.Aggregation(ind.aggregation).label
+            err(ROLLED_UP % {**names(e), "rule": str(rule).lower()}, "rolled_up")
+            continue
         period = periods.get(e.period)
         if period is not None and period.is_locked:
             err(PERIOD_LOCKED % names(e), "locked")
@@ -281,10 +325,7 @@ def check_entries(entries: Sequence[Entry], *, acc: Access | None) -> Checked:
         if current is not None and current.value == e.value and current.note == e.note.strip():
             continue  # unchanged: nothing to check
         if ind.is_cumulative and not e.period.first_of_year and not ind.allow_negative:
-            prev_key = (ind.id, e.region.id, e.period.prev())
-            prev = in_batch.get(prev_key)
-            if prev is None:
-                prev = history.get(prev_key)
+            prev = figure(ind.id, e.region.id, e.period.prev())
             if prev is not None and e.value < Decimal(str(prev)):
                 err(
                     CUMULATIVE_BELOW
@@ -298,6 +339,27 @@ def check_entries(entries: Sequence[Entry], *, acc: Access | None) -> Checked:
                 continue
         if current is not None and current.value == e.value:
             continue  # only the note changed
+        if ind.is_cumulative:
+            # a year-to-date figure grows all year: judge the period's own increase against the
+            # increases before it, or a jump hides behind December's larger totals
+            cell = (ind.id, e.region.id)
+            increase = _increase(e.value, e.period, figure(*cell, e.period.prev()))
+            past = []
+            for k in windows[e.period]:
+                inc = _increase(history.get((*cell, k)), k, history.get((*cell, k.prev())))
+                if inc is not None:
+                    past.append(inc)
+            far = calc.outlier(increase, past) if increase is not None else None
+            if far is not None:
+                message = OUTLIER_INCREASE % {
+                    **names(e),
+                    "increase": calc.fmt(increase, ind.precision),
+                    "n": far.n,
+                    "low": calc.fmt(far.low, ind.precision),
+                    "high": calc.fmt(far.high, ind.precision),
+                }
+                warnings.append(Problem(i, str(message), "outlier", {"confirmed": bool(e.note.strip())}))
+            continue
         past = [v for k in windows[e.period] if (v := history.get((ind.id, e.region.id, k))) is not None]
         far = calc.outlier(e.value, past)
         if far is not None:

@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from duban.core.errors import DubanError
 from duban.core.http import AuthenticatedHttpRequest
-from duban.indicators import calc, excel, selectors, services
+from duban.indicators import calc, exports, selectors, services
 from duban.indicators.access import (
     get_indicator_for_user,
     indicators_visible_to,
@@ -18,7 +20,7 @@ from duban.indicators.access import (
 from duban.indicators.catalog import load_catalog
 from duban.indicators.forms import IndicatorForm, RegionGroupForm, TargetForm
 from duban.indicators.models import Indicator, Period, RegionGroup, Target, Value, period_label
-from duban.indicators.views_data import _default_period, _visible, _xlsx
+from duban.indicators.views_data import _default_period, _visible
 from duban.org.access import access_for
 
 
@@ -74,7 +76,13 @@ def indicator_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     for r in rows:
         unit = units.get(r["ind"].responsible_unit_id)
         r["unit"] = unit.display_name if unit else "—"
-    return render(request, "indicators/indicator_list.html", {"rows": rows, "q": q})
+    if request.GET.get("format") == "xlsx":
+        return exports.xlsx_response(*exports.indicator_list_workbook(rows))
+    return render(
+        request,
+        "indicators/indicator_list.html",
+        {"rows": rows, "q": q, "query": request.GET.urlencode()},
+    )
 
 
 def _units_of(indicators):
@@ -90,10 +98,11 @@ def indicator_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     cat = load_catalog()
     readers = sorted(calc.dependants(cat.graph, [ind.code]))
     inputs = sorted(cat.graph.get(ind.code, set()))
+    # the newest periods first; a derived indicator shows its computed figures
     recent = (
-        Value.objects.filter(indicator=ind, is_derived=False)
+        Value.objects.filter(indicator=ind)
         .select_related("region", "period", "entered_by")
-        .order_by("-entered_at")[:15]
+        .order_by("-period__year", "-period__num", "region__code")[:RECENT_FIGURES]
     )
     ctx = {
         "ind": ind,
@@ -110,8 +119,11 @@ def indicator_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     return render(request, "indicators/indicator_detail.html", ctx)
 
 
+RECENT_FIGURES = 30
+
+
 def _indicator_kwargs(d: dict) -> dict:
-    return {
+    kwargs = {
         "name": d["name"],
         "unit_of_measure": d["unit_of_measure"],
         "value_type": d["value_type"],
@@ -126,15 +138,27 @@ def _indicator_kwargs(d: dict) -> dict:
         "allow_negative": d["allow_negative"],
         "description": d["description"],
         "is_active": d["is_active"],
-        "sort_order": d["sort_order"] or 0,
+        "sort_order": d["sort_order"] if d["sort_order"] is not None else _next_sort_order(),
     }
+    if d["direction"]:  # left out by a form that does not show it: the default, or unchanged
+        kwargs["direction"] = d["direction"]
+    return kwargs
+
+
+def _next_sort_order() -> int:
+    """After the existing indicators, so a new one does not become every page's default."""
+    last = Indicator.objects.order_by("-sort_order").values_list("sort_order", flat=True).first()
+    return (last or 0) + 10
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def indicator_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_indicator_admin(request.user)
-    form = IndicatorForm(request.POST or None, initial={"is_active": True, "precision": 2})
+    form = IndicatorForm(
+        request.POST or None,
+        initial={"is_active": True, "precision": 2, "sort_order": _next_sort_order()},
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -166,6 +190,7 @@ def indicator_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "regions": list(ind.regions.values_list("pk", flat=True)),
         "precision": ind.precision,
         "allow_negative": ind.allow_negative,
+        "direction": ind.direction,
         "description": ind.description,
         "is_active": ind.is_active,
         "sort_order": ind.sort_order,
@@ -213,6 +238,8 @@ def region_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     for row in rows:
         row["groups"] = in_groups.get(row["region"].pk, [])
     groups = [(g, [cat.regions[r] for r in cat.group_members.get(g.pk, [])]) for g in cat.groups]
+    if request.GET.get("format") == "xlsx":
+        return exports.xlsx_response(*exports.region_list_workbook(rows, groups))
     return render(
         request,
         "indicators/region_list.html",
@@ -295,6 +322,9 @@ def group_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def period_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     periods = list(selectors.periods_overview(kind if kind in calc.PER_YEAR else None))
+    fills = selectors.periods_completeness(load_catalog(), periods)
+    for p in periods:
+        p.fill = fills[p.pk]
     return render(
         request,
         "indicators/period_list.html",
@@ -320,12 +350,17 @@ def period_publish(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
     period = _get_period(code)
     require_indicator_admin(request.user)
     try:
-        services.period_publish(actor=request.user, period=period, version=_version(request))
+        services.period_publish(
+            actor=request.user,
+            period=period,
+            version=_version(request),
+            missing_confirmed=_int(request.POST.get("confirm_missing")),
+        )
     except DubanError as e:
         messages.error(request, str(e.message))
     else:
         messages.success(request, _("%(period)s published and locked.") % {"period": period.label})
-    return redirect("indicator-periods")
+    return _back_to_periods(request)
 
 
 @login_required
@@ -339,12 +374,23 @@ def period_reopen(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         messages.error(request, str(e.message))
     else:
         messages.success(request, _("%(period)s reopened for entry.") % {"period": period.label})
-    return redirect("indicator-periods")
+    return _back_to_periods(request)
 
 
 def _version(request) -> int | None:
     raw = request.POST.get("version", "")
     return int(raw) if raw.isdigit() else None
+
+
+def _int(raw) -> int:
+    return int(raw) if raw and raw.isdigit() else 0
+
+
+def _back_to_periods(request) -> HttpResponse:
+    """Back to the periods page with the period type it was filtered by."""
+    kind = request.POST.get("kind", "")
+    url = reverse("indicator-periods")
+    return redirect(f"{url}?{urlencode({'kind': kind})}" if kind in calc.PER_YEAR else url)
 
 
 # --- targets ------------------------------------------------------------------------------------
@@ -360,7 +406,8 @@ def targets(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = int(raw_year) if raw_year.isdigit() else (latest.year if latest else 2014)
     acc = access_for(request.user)
     form = TargetForm(request.POST or None, initial={"year": year})
-    form.fields["indicator"].queryset = indicators_visible_to(request.user).filter(formula="")
+    # derived indicators too: a growth rate or a share can have a target of its own
+    form.fields["indicator"].queryset = indicators_visible_to(request.user).filter(is_active=True)
     if request.method == "POST":
         require_indicator_admin(request.user)
         if form.is_valid():
@@ -381,32 +428,7 @@ def targets(request: AuthenticatedHttpRequest) -> HttpResponse:
                 return redirect(f"{request.path}?year={d['year']}")
     rows = selectors.attainments(cat, visible, year)
     if request.GET.get("format") == "xlsx":
-        header = [
-            _("Indicator"),
-            _("Region"),
-            _("Target"),
-            _("Actual"),
-            _("As of"),
-            _("Attainment (%)"),
-            _("Same time last year"),
-            _("Year-on-year growth (%)"),
-        ]
-        data = [
-            [
-                str(a.target.indicator),
-                a.target.region.name,
-                a.target.value,
-                a.actual,
-                a.as_of,
-                a.percent,
-                a.last_year,
-                a.growth,
-            ]
-            for a in rows
-        ]
-        demo = any(a.target.indicator.is_demo for a in rows)
-        title = _("Targets and attainment, %(year)s") % {"year": year}
-        return _xlsx(excel.export_table(title, str(year), header, data, demo), _("targets") + f"-{year}.xlsx")
+        return exports.xlsx_response(*exports.targets_workbook(rows, year))
     return render(
         request,
         "indicators/targets.html",

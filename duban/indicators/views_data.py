@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from duban.core.errors import DubanError, InvalidInput, StaleEdit
 from duban.core.http import AuthenticatedHttpRequest
-from duban.indicators import calc, excel, selectors, values
+from duban.indicators import calc, excel, exports, selectors, values
 from duban.indicators.access import (
     can_enter,
     entry_units_for,
@@ -24,7 +25,7 @@ from duban.indicators.access import (
 from duban.indicators.catalog import Catalog, load_catalog
 from duban.indicators.forms import ImportForm
 from duban.indicators.importer import import_batch_confirm, import_batch_create
-from duban.indicators.models import ImportBatch, Indicator, Period, Region, Value, period_label
+from duban.indicators.models import ImportBatch, Indicator, Period, Region, period_label
 from duban.org.access import access_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -205,29 +206,36 @@ def entry_row_save(
         getattr(messages, level)(request, message)
         return redirect(reverse("indicator-entry") + "?" + urlencode({"period": key.code, "unit": unit.pk}))
     grid = selectors.entry_grid(cat, indicators, key, only_region=region_id)
+    row = grid.row(region_id)
     typed = {ind.pk: request.POST.get(f"v{ind.pk}", "").strip() for ind in indicators}
-    for cell in grid.rows[0].cells:
+    for cell in row.cells:
         pk = cell.indicator.pk
         cell.error, cell.warning = errors.get(pk, ""), warnings.get(pk, "")
-        if level != "success" and not stale:
+        if stale or grid.locked:
+            if typed.get(pk) and typed[pk] != cell.text:
+                cell.mine = typed[pk]
+        elif level != "success":
             cell.input = typed.get(pk, "")
-        elif stale and typed.get(pk) and typed[pk] != cell.text:
-            cell.mine = typed[pk]
-    return render(
-        request,
-        "indicators/entry.html#grid-row",
-        {
-            "row": grid.rows[0],
-            "grid": grid,
-            "unit": unit,
-            "period": key,
-            "row_message": message,
-            "row_level": level,
-            # on a refusal the user's figures stay in the inputs, so nothing typed is lost; on a
-            # stale row the inputs show the current figures and the user's own appear beside them
-            "note": note if level != "success" else "",
-        },
-    )
+    context = {
+        "row": row,
+        "grid": grid,
+        "unit": unit,
+        "period": key,
+        "row_message": message,
+        "row_level": level,
+        # on a refusal the user's figures stay in the inputs, so nothing typed is lost; on a
+        # stale or locked row the cells show the current figures and the user's own beside them
+        "note": note if level != "success" else "",
+    }
+    html = render_to_string("indicators/entry.html#grid-row", context, request)
+    # the roll-ups above the row follow its figures: htmx swaps those cells in by their ids
+    for above in grid.rows:
+        for cell in above.cells if above is not row else ():
+            if cell.rolled:
+                html += render_to_string(
+                    "indicators/entry.html#rolled-cell", {"row": above, "c": cell, "oob": True}, request
+                )
+    return HttpResponse(html)
 
 
 def entries_by_code(entries: list[values.Entry], code: str) -> int:
@@ -272,23 +280,9 @@ def template(request: AuthenticatedHttpRequest) -> HttpResponse:
     _acc, _units, unit, indicators = _entry_context(
         request, cat, period, int(unit_param) if unit_param.isdigit() else None
     )
-    data = template_bytes(cat, indicators, period, unit.name if unit else "")
+    data = excel.entry_template(cat, indicators, period, unit.name if unit else "")
     name = _("indicators") + f"-{unit.display_name if unit else ''}-{period.code}.xlsx"
     return _xlsx(data, name)
-
-
-def template_bytes(cat: Catalog, indicators, period: calc.PeriodKey, unit_name: str) -> bytes:
-    keys = [period, period.prev(), period.last_year()]
-    rows = Period.objects.for_keys(keys)
-    pid_key = {p.pk: k for k, p in rows.items()}
-    figures: dict = {}
-    if pid_key and indicators:
-        for ind_id, reg_id, pid, value in Value.objects.filter(
-            indicator__in=indicators, period_id__in=list(pid_key)
-        ).values_list("indicator_id", "region_id", "period_id", "value"):
-            figures[(ind_id, reg_id, pid_key[pid])] = value
-    current = {k: v for k, v in figures.items() if k[2] == period}
-    return excel.write_template(cat, indicators, period, current, figures, unit_name)
 
 
 @login_required
@@ -409,8 +403,12 @@ def pivot(request: AuthenticatedHttpRequest) -> HttpResponse:
     table = None
     period = None
     if mode == "indicators":
-        kind = ind.period_type if ind else calc.MONTH
-        period = _period_param(request, "period", None) or _default_period(kind)
+        chosen = ind if request.GET.get("indicator") else None
+        period = (
+            _period_param(request, "period", None)
+            or selectors.pivot_period_default(visible, chosen)
+            or _default_period(ind.period_type if ind else calc.MONTH)
+        )
         inds = [i for i in visible if i.period_type == period.kind]
         region_ids = selectors.scope_regions(cat, scope, inds)
         if inds and region_ids:
@@ -425,19 +423,9 @@ def pivot(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         subtitle = ""
     if request.GET.get("format") == "xlsx" and table is not None:
-        header = [table.corner, *table.columns]
-        rows = [[r.label, *[c.value for c in r.cells]] for r in table.rows]
-        if table.total:
-            rows.append([table.total.label, *[c.value for c in table.total.cells]])
-        title = (
-            str(ind)
-            if mode != "indicators"
-            else _("Indicators by region, %(period)s") % {"period": period_label(period)}
-        )
-        return _xlsx(
-            excel.export_table(title, subtitle, header, rows, table.has_demo, table.notes),
-            _("pivot") + ".xlsx",
-        )
+        if mode == "indicators":
+            return exports.xlsx_response(*exports.pivot_workbook(table, subtitle, None, [period]))
+        return exports.xlsx_response(*exports.pivot_workbook(table, subtitle, ind, keys))
     ctx = _filters(
         request,
         cat,
@@ -479,12 +467,8 @@ def chart(request: AuthenticatedHttpRequest) -> HttpResponse:
         if keys and region_ids:
             data = selectors.series(cat, ind, region_ids, keys)
     if request.GET.get("format") == "xlsx" and data is not None:
-        header = [_("Region"), *data["periods"]]
-        rows = [[s["name"], *s["data"]] for s in data["series"]]
-        return _xlsx(
-            excel.export_table(data["title"], _("Time series"), header, rows, data["demo"]),
-            _("chart") + ".xlsx",
-        )
+        scope_label = dict(selectors.scope_choices(cat)).get(scope, "")
+        return exports.xlsx_response(*exports.chart_workbook(data, f"{_('Time series')} · {scope_label}"))
     ctx = _filters(
         request,
         cat,
@@ -508,7 +492,11 @@ def map_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = None
     period = None
     if ind is not None:
-        period = _period_param(request, "period", None) or _default_period(ind.period_type)
+        period = (
+            _period_param(request, "period", None)
+            or selectors.latest_period_with_figures(ind.period_type, [ind.pk])
+            or _default_period(ind.period_type)
+        )
         if period.kind != ind.period_type:
             messages.error(
                 request,
@@ -518,11 +506,7 @@ def map_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             period = _default_period(ind.period_type)
         data = selectors.map_data(cat, ind, period, level)
     if request.GET.get("format") == "xlsx" and data is not None:
-        header = [_("Region code"), _("Region"), f"{data['title']}"]
-        rows = [[p["code"], p["name"], p["value"]] for p in data["data"]]
-        return _xlsx(
-            excel.export_table(data["title"], data["period"], header, rows, data["demo"]), _("map") + ".xlsx"
-        )
+        return exports.xlsx_response(*exports.map_workbook(data))
     geo = "vendor/geo/jilin_prefectures.json" if level == "prefecture" else "vendor/geo/jilin_counties.json"
     ctx = _filters(
         request,

@@ -2,6 +2,7 @@
 confirmed by a note), then a leader reads the pivot, the trend chart and the map of Jilin."""
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -10,8 +11,8 @@ from playwright.sync_api import expect
 from duban.indicators import calc
 from duban.indicators.catalog import load_catalog
 from duban.indicators.demo import load_demo_indicators
+from duban.indicators.excel import entry_template as template_bytes
 from duban.indicators.models import RegionGroup, Value
-from duban.indicators.views_data import template_bytes
 from duban.org.demo import DEMO_PASSWORD, load_demo_org
 
 
@@ -66,7 +67,7 @@ def test_a_unit_enters_figures_and_a_leader_reads_pivot_chart_and_map(page, scre
     page.locator("input[name=to]").fill("2014-12")
     page.get_by_role("button", name="查询").click()
     table = page.locator("#pivot")
-    expect(table).to_contain_text("3650.5")
+    expect(table).to_contain_text("3,650.5")  # figures are shown with thousands separators
     expect(table.locator("thead")).to_contain_text("2014年12月")
     screenshot("indicators-pivot")
 
@@ -135,3 +136,99 @@ def test_an_upload_with_mistakes_lists_them_by_cell_and_imports_nothing(page, sc
     expect(page.locator(".msg-error")).to_contain_text("未导入任何数据")
     screenshot("indicators-import-errors")
     assert not Value.objects.filter(indicator__code="MARKET", period__code="2014-12").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cities_are_rolled_up_in_the_grid_and_a_published_period_reads_as_locked(page, screenshot, demo):
+    login(page, "fgw-reporter")
+    page.goto("/indicators/entry/?period=2014-12")
+    city = page.locator("tr", has_text="长春市").first
+    expect(city.locator("input")).to_have_count(0)
+    expect(city.locator(".tag.rollup")).to_have_text("汇总")
+    total_before = city.locator("td.rolled .fig").inner_text()
+    district = page.locator("tr", has_text="南关区").first
+    cell = district.get_by_label("南关区 固定资产投资")
+    cell.fill(f"{float(cell.input_value()) + 1:.2f}")
+    district.get_by_label("说明 南关区").fill("年底集中入统")
+    district.get_by_role("button", name="保存本行").click()
+    district = page.locator("tr", has_text="南关区").first
+    expect(district.locator(".rowmsg.success")).to_contain_text("已保存南关区")
+    expect(district).to_have_class("depth-1")  # indented as before the save
+    expect(district.locator(".cellnote")).to_contain_text("年底集中入统")
+    expect(city.locator("td.rolled .fig")).not_to_have_text(total_before)  # the city's total follows
+    screenshot("indicators-entry-rollup-saved")
+
+    page.goto("/indicators/entry/?period=2013-12")  # the demo publishes 2013
+    expect(page.locator("#locked-banner")).to_contain_text("重新开放")
+    expect(page.locator("#entry-grid input")).to_have_count(0)
+    expect(page.get_by_role("button", name="保存本行")).to_have_count(0)
+    screenshot("indicators-entry-locked")
+
+    page.get_by_role("button", name="退出").click()
+    login(page, "admin")
+    page.goto("/indicators/periods/?kind=month")
+    row = page.locator("#period-2014-12")
+    expect(row).to_contain_text("缺")
+    asked = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.accept()))
+    row.get_by_role("button", name="发布并锁定").click()
+    expect(page.locator(".msg-success")).to_contain_text("已发布并锁定")
+    assert "未填报" in asked[0]
+    assert page.url.endswith("?kind=month")
+    expect(page.locator("#period-2014-12")).to_contain_text("王督办")
+    screenshot("indicators-periods-published-incomplete")
+    page.once("dialog", lambda d: d.accept())
+    page.locator("#period-2014-12").get_by_role("button", name="重新开放").click()
+    expect(page.locator(".msg-success")).to_contain_text("重新开放")
+    expect(page.locator("#period-2014-12")).not_to_contain_text("王督办")
+    assert page.url.endswith("?kind=month")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_partial_totals_are_marked_and_empty_views_say_so(page, screenshot, demo):
+    """The demo lacks 延边's December investment: the total says so in the pivot and on the map. A
+    wide pivot scrolls inside its card with the region column kept in view."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    login(page, "leader")
+    fai = load_catalog().by_code["FAI"]
+    page.goto(f"/indicators/pivot/?indicator={fai.pk}&scope=pref&from=2014-01&to=2014-12")
+    total = page.locator("#pivot tr.total td").last
+    expect(total).to_have_class(re.compile(r"\bpartial\b"))
+    expect(total).to_have_attribute("title", re.compile(r"已报送"))
+    expect(page.locator(".legend")).to_contain_text("不完整")
+    # the filters stay on one line: 至 sits beside 起始期
+    top_from = page.locator("input[name=from]").bounding_box()["y"]
+    top_to = page.locator("input[name=to]").bounding_box()["y"]
+    assert abs(top_from - top_to) < 2
+    screenshot("indicators-pivot-partial")
+
+    page.goto(f"/indicators/pivot/?indicator={fai.pk}&scope=applies&from=2013-01&to=2014-12")
+    scroller = page.locator(".card .scroll")
+    assert scroller.evaluate("el => el.scrollWidth > el.clientWidth")
+    scroller.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+    head = page.locator("#pivot tbody th.rowhead").first
+    box, card = head.bounding_box(), scroller.bounding_box()
+    assert box["x"] <= card["x"] + 2  # the region column stays at the left edge
+    expect(page.locator("#pivot thead th").last).to_be_in_viewport()
+    screenshot("indicators-pivot-scrolled")
+
+    # 南关区 has not reported November: 长春市 on the map is partial, and its tooltip says so
+    Value.objects.filter(indicator=fai, region__code="220102", period__code="2014-11").delete()
+    page.goto(f"/indicators/map/?indicator={fai.pk}&period=2014-11")
+    expect(page.locator("#map[data-ready='1']")).to_have_count(1)
+    page.locator("#map-table").evaluate("el => el.closest('details').open = true")
+    partial = page.locator("#map-table td.partial")
+    expect(partial).to_have_count(1)
+    expect(partial).to_have_attribute("title", re.compile(r"已报送"))
+    screenshot("indicators-map-partial")
+    page.goto(f"/indicators/map/?indicator={fai.pk}&period=2012-01")
+    expect(page.locator("#map-empty")).to_contain_text("暂无数据")
+    expect(page.locator("#map canvas")).to_have_count(0)
+    screenshot("indicators-map-empty")
+    page.goto(f"/indicators/chart/?indicator={fai.pk}&from=2012-01&to=2012-06")
+    expect(page.locator("#chart-empty")).to_contain_text("暂无数据")
+    screenshot("indicators-chart-empty")
+    page.goto("/indicators/targets/?year=2014")
+    gdp = page.locator("#target-table tr", has_text="地区生产总值").filter(has_text="长春市")
+    expect(gdp.locator("td.met")).to_have_text("100.0%")
+    screenshot("indicators-targets-rounded")

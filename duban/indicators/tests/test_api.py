@@ -74,11 +74,25 @@ class BulkTests(IndicatorApiTestCase):
 
     def test_it_writes_all_and_recomputes(self):
         data = self.call(
-            self.reporter, "post", "/values/bulk", {"items": [self.item(), self.item(region="220103")]}
+            self.reporter,
+            "post",
+            "/values/bulk",
+            {"items": [self.item(), self.item(region="220103", value="330")]},
         )
         self.assertEqual((data["created"], data["dry_run"]), (2, False))
         self.assertGreater(data["derived"], 0)
         self.assertTrue(Value.objects.filter(indicator=self.fai_yoy, period__code="2014-06").exists())
+
+    def test_a_null_value_clears_a_figure(self):
+        v = Value.objects.get(indicator=self.fai, region__code="220102", period__code="2014-05")
+        data = self.call(
+            self.reporter,
+            "post",
+            "/values/bulk",
+            {"items": [self.item(period="2014-05", value=None, version=v.version)]},
+        )
+        self.assertEqual((data["cleared"], data["created"]), (1, 0))
+        self.assertFalse(Value.objects.filter(pk=v.pk).exists())
 
     def test_dry_run_writes_nothing(self):
         data = self.call(self.reporter, "post", "/values/bulk", {"items": [self.item()], "dry_run": True})

@@ -301,3 +301,117 @@ def test_needed_inputs_follow_formulas_and_weights_transitively():
     }
     need = calc.needed_inputs(specs, ["C"])
     assert need == {"C": {(0, 0)}, "B": {(0, 0), (0, 1)}, "A": {(0, 0), (0, 1)}}
+
+
+# --- pairwise-complete formula totals and coverage ----------------------------------------------
+
+maybe_money = st.one_of(st.none(), money)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(maybe_money, maybe_money), min_size=1, max_size=12))
+def test_a_ratio_total_sums_its_inputs_only_where_both_are_there(rows):
+    """XTOUR_SHARE = XTOUR / TOUR * 100 over regions: the denominator never counts a region whose
+    numerator is missing (and the other way round), and the total says how many regions it holds."""
+    specs = {
+        "X": calc.Spec("X"),
+        "Y": calc.Spec("Y"),
+        "SHARE": calc.Spec("SHARE", rule=calc.FORMULA, formula=calc.parse("X / Y * 100")),
+    }
+    data = {}
+    for r, (x, y) in enumerate(rows):
+        if x is not None:
+            data[("X", r, P)] = x
+        if y is not None:
+            data[("Y", r, P)] = y
+    engine = calc.Engine(specs, data)
+    regions = list(range(len(rows)))
+    both = [(x, y) for x, y in rows if x is not None and y is not None]
+    sum_x = sum((x for x, _y in both), D(0))
+    sum_y = sum((y for _x, y in both), D(0))
+    expected = None if not both or sum_y == 0 else calc.CTX.multiply(calc.CTX.divide(sum_x, sum_y), 100)
+    assert engine.total("SHARE", regions, P) == expected
+    cov = engine.total_coverage("SHARE", regions, P)
+    assert cov == calc.Coverage(len(both), len(rows))
+    assert cov.partial == (len(both) < len(rows))
+
+
+def test_a_derived_figure_of_a_rolled_up_region_is_pairwise_too():
+    """A prefecture (0) with three counties: one lacks the numerator, one the denominator."""
+    specs = {
+        "X": calc.Spec("X"),
+        "Y": calc.Spec("Y"),
+        "SHARE": calc.Spec("SHARE", rule=calc.FORMULA, formula=calc.parse("X / Y * 100")),
+    }
+    data = {("X", 1, P): D(10), ("Y", 1, P): D(100), ("Y", 2, P): D(900), ("X", 3, P): D(5)}
+    engine = calc.Engine(specs, data, {0: [1, 2, 3]})
+    assert engine.derive("SHARE", 0, P) == D(10)  # 10 / 100, not 15 / 1000
+    assert engine.cell("SHARE", 0, P) == D(10)
+    assert engine.coverage("SHARE", 0, P) == calc.Coverage(1, 3)
+    # a county with both inputs: its own formula
+    assert engine.derive("SHARE", 1, P) == D(10)
+
+
+def test_roll_ups_report_how_many_of_the_expected_regions_have_figures():
+    """Prefecture 0 has counties 1, 2, 3, of which the indicator is reported for 1 and 2 only;
+    prefecture 10 has counties 11 and 12. Leaf regions are counted through the levels."""
+    specs = {"X": calc.Spec("X")}
+    data = {("X", 1, P): D(5), ("X", 11, P): D(7), ("X", 12, P): D(8), ("X", 3, P): D(1)}
+    expected = {"X": frozenset({0, 1, 2, 10, 11, 12, 99})}
+    engine = calc.Engine(specs, data, {99: [0, 10], 0: [1, 2, 3], 10: [11, 12]}, expected.get)
+    assert engine.cell("X", 0, P) == D(6)  # a stray figure of 3 still adds up, as before
+    assert engine.coverage("X", 0, P) == calc.Coverage(1, 2)
+    assert engine.coverage("X", 0, P).partial
+    assert engine.coverage("X", 10, P) == calc.Coverage(2, 2)
+    assert not engine.coverage("X", 10, P).partial
+    assert engine.coverage("X", 1, P) == calc.COMPLETE  # entered
+    assert engine.coverage("X", 99, P) == calc.Coverage(3, 4)
+    assert engine.total_coverage("X", [0, 10], P) == calc.Coverage(3, 4)
+    # without expectations every child counts
+    assert calc.Engine(specs, data, {0: [1, 2, 3]}).coverage("X", 0, P) == calc.Coverage(2, 3)
+
+
+def test_a_weighted_average_counts_a_region_without_its_weight_as_missing():
+    specs = {"T": calc.Spec("T", rule=calc.WAVG, weight="W"), "W": calc.Spec("W")}
+    data = {("T", 1, P): D(2), ("T", 2, P): D(8), ("W", 1, P): D(3)}
+    engine = calc.Engine(specs, data)
+    assert engine.total("T", [1, 2], P) == D(2)
+    assert engine.total_coverage("T", [1, 2], P) == calc.Coverage(1, 2)
+
+
+def test_division_by_a_constant_zero_is_refused_with_a_message():
+    for text in ("FDI / 0", "FDI / (1 - 1)", "round(FDI, 0) / 0.0"):
+        with translation.override("en"), pytest.raises(calc.FormulaError, match="divides by zero"):
+            calc.refuse_division_by_zero(calc.parse(text))
+    for text in ("FDI / 2", "FDI / (FDI - TRADE)", "FDI / TRADE * 100"):
+        calc.refuse_division_by_zero(calc.parse(text))
+
+
+@pytest.mark.parametrize(
+    ("actual", "target", "direction", "percent", "met"),
+    [
+        ("5825.37", "5826.80", "higher", "99.975", True),  # shown as 100.0 %: not red
+        ("99.94", "100", "higher", "99.94", False),  # shown as 99.9 %
+        ("4", "5", "lower", "125", True),  # a 5-hour clearance target met in 4 hours
+        ("6", "5", "lower", None, False),
+        ("-3", "-5", "higher", None, True),  # no ratio for a negative target: compared as shown
+        ("-6", "-5", "higher", None, False),
+    ],
+)
+def test_attainment_by_direction_and_judged_as_shown(actual, target, direction, percent, met):
+    pct = calc.attainment(D(actual), D(target), direction)
+    if percent is None:
+        if direction == "lower":
+            assert pct is not None and pct < 100
+        else:
+            assert pct is None
+    else:
+        assert calc.quantize(pct, 3) == calc.quantize(D(percent), 3)
+    assert calc.target_met(D(actual), D(target), direction, 2) is met
+
+
+def test_figures_are_shown_with_thousands_separators_at_the_precision():
+    assert calc.display(D("817943"), 0) == "817,943"
+    assert calc.display(D("2614"), 2) == "2,614.00"
+    assert calc.display(D("-1234.565"), 2) == "-1,234.57"
+    assert calc.display(None, 2) == ""

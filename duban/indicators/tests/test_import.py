@@ -11,18 +11,18 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from duban.audit.models import AuditEvent
-from duban.indicators import calc
+from duban.indicators import calc, values
 from duban.indicators.catalog import load_catalog
+from duban.indicators.excel import entry_template
 from duban.indicators.importer import values_import
 from duban.indicators.models import ImportBatch, Value
 from duban.indicators.tests.base import IndicatorTestCase
-from duban.indicators.views_data import template_bytes
 
 
 class ImportTestCase(IndicatorTestCase):
     def template(self, period="2014-06", indicators=None) -> Workbook:
         cat = load_catalog()
-        data = template_bytes(cat, indicators or [self.fai, self.trade], calc.parse_period(period), "测试")
+        data = entry_template(cat, indicators or [self.fai, self.trade], calc.parse_period(period), "测试")
         return load_workbook(io.BytesIO(data))
 
     @staticmethod
@@ -31,6 +31,10 @@ class ImportTestCase(IndicatorTestCase):
         wb.save(out)
         out.seek(0)
         return out
+
+    @staticmethod
+    def cell_row(ws, region_code: str) -> int:
+        return next(r[0].row for r in ws.iter_rows(min_row=7) if r[0].value == region_code)
 
     @staticmethod
     def cell_of(ws, region_code: str, indicator_code: str) -> str:
@@ -49,12 +53,61 @@ class TemplateTests(ImportTestCase):
         prev = wb.worksheets[1]
         self.assertEqual(prev["B2"].value, "2014-04")
         self.assertEqual(prev[self.cell_of(prev, "220102", "FAI")].value, 440)
-        self.assertEqual(len(wb.worksheets), 5)
+        self.assertEqual(len(wb.worksheets), 6)
+        hidden = wb.worksheets[-1]  # the versions of the prefilled figures, out of the user's sight
+        self.assertEqual(
+            (hidden.sheet_state, hidden["A1"].value, hidden["B1"].value),
+            ("veryHidden", "duban-versions", "2014-05"),
+        )
+        self.assertIn(["220102", "FAI", 1], [list(r) for r in hidden.iter_rows(min_row=2, values_only=True)])
 
     def test_the_unchanged_template_imports_as_unchanged(self):
         report = values_import(actor=self.admin, data=self.save(self.template("2014-05")))
         self.assertTrue(report.imported)
         self.assertEqual((report.created, report.updated, report.unchanged), (0, 0, 2))
+
+
+class ChangedSinceDownloadTests(ImportTestCase):
+    def test_a_figure_changed_in_duban_after_the_download_is_not_silently_put_back(self):
+        wb = self.template("2014-05")  # prefilled: 南关区 FAI 550
+        ws = wb.worksheets[0]
+        ws[self.cell_of(ws, "220103", "FAI")] = 280  # the user's own change to another cell
+        v = Value.objects.get(indicator=self.fai, region__code="220102", period__code="2014-05")
+        values.values_save(
+            actor=self.admin, entries=[self.entry(self.fai, "220102", "2014-05", 562, version=v.version)]
+        )
+        report = values_import(actor=self.reporter, data=self.save(wb))
+        self.assertFalse(report.imported)
+        self.assertEqual(len(report.errors), 1)
+        err = report.errors[0]
+        self.assertEqual(
+            (err["row"], err["column"], err["region"]), (self.cell_row(ws, "220102"), "C", "南关区")
+        )
+        self.assertIn("562.00", err["message"])
+        self.assertIn("550", err["message"])
+        self.assertEqual(Value.objects.get(pk=v.pk).value, 562)
+        # the same figure typed by both is no conflict; a fresh template imports cleanly
+        ws[self.cell_of(ws, "220102", "FAI")] = 562
+        report = values_import(actor=self.reporter, data=self.save(wb))
+        self.assertTrue(report.imported, report.errors)
+        self.assertEqual((report.created, report.updated, report.unchanged), (0, 1, 1))
+
+    def test_a_figure_entered_in_duban_after_the_download_into_an_empty_cell_is_protected_too(self):
+        wb = self.template("2014-06")  # nothing entered yet for June
+        ws = wb.worksheets[0]
+        ws[self.cell_of(ws, "220102", "FAI")] = 600
+        values.values_save(actor=self.admin, entries=[self.entry(self.fai, "220102", "2014-06", 610)])
+        report = values_import(actor=self.reporter, data=self.save(wb))
+        self.assertFalse(report.imported)
+        self.assertIn("610.00", report.errors[0]["message"])
+
+    def test_a_dry_run_says_what_would_change(self):
+        wb = self.template("2014-05")
+        ws = wb.worksheets[0]
+        ws[self.cell_of(ws, "220102", "FAI")] = 551
+        report = values_import(actor=self.admin, data=self.save(wb), dry_run=True)
+        self.assertFalse(report.imported)
+        self.assertEqual((report.figures, report.created, report.updated, report.unchanged), (2, 0, 1, 1))
 
 
 class BrokenWorkbookTests(ImportTestCase):

@@ -179,16 +179,38 @@ class ValueSaveTests(IndicatorTestCase):
         with self.assertRaises(values.ValuesNeedNotes) as e:
             values.values_save(actor=self.reporter, entries=[entry])
         message = e.exception.extra["warnings"][0]["message"]
-        self.assertIn("110.00", message)
-        self.assertIn("1200.00", message)
+        # FAI is cumulative: June's own increase (9000 − 550) is judged against the monthly increases
+        self.assertIn("8450.00", message)
+        self.assertIn("100.00 – 110.00", message)
         self.assertIsNone(figure(self.fai, NANGUAN, "2014-06"))
         entry.note = "新开工重大项目集中入统"
         values.values_save(actor=self.reporter, entries=[entry])
         self.assertEqual(figure(self.fai, NANGUAN, "2014-06"), D(9000))
 
+    def test_a_jump_in_a_cumulative_figure_is_caught_though_the_total_stays_below_december(self):
+        # 宽城区 adds 55 a month; 1,100 by June stays below last December's 600 × 3 = 1,800, which the
+        # plain rule would pass, but June alone would add 825
+        with self.assertRaises(values.ValuesNeedNotes) as e:
+            values.values_save(
+                actor=self.reporter, entries=[self.entry(self.fai, KUANCHENG, "2014-06", 1100)]
+            )
+        self.assertIn("825.00", e.exception.extra["warnings"][0]["message"])
+        result = values.values_save(
+            actor=self.reporter, entries=[self.entry(self.fai, KUANCHENG, "2014-06", 332)]
+        )
+        self.assertEqual(result.created, 1)  # an ordinary month passes
+
+    def test_a_figure_computed_from_the_regions_below_cannot_be_entered(self):
+        with self.assertRaises(values.ValuesInvalid) as e:
+            values.values_save(actor=self.reporter, entries=[self.entry(self.fai, CHANGCHUN, "2014-06", 100)])
+        err = e.exception.extra["errors"][0]
+        self.assertEqual(err["code"], "rolled_up")
+        self.assertIn("长春市", err["message"])
+        self.assertIsNone(figure(self.fai, CHANGCHUN, "2014-06"))
+
     def test_a_published_period_is_locked_until_the_office_reopens_it(self):
         period = Period.objects.get(code="2014-05")
-        services.period_publish(actor=self.admin, period=period)
+        services.period_publish(actor=self.admin, period=period, missing_confirmed=3)
         with self.assertRaises(values.ValuesInvalid) as e:
             values.values_save(actor=self.reporter, entries=[self.entry(self.fai, NANGUAN, "2014-05", 560)])
         self.assertEqual(e.exception.extra["errors"][0]["code"], "locked")
@@ -199,7 +221,9 @@ class ValueSaveTests(IndicatorTestCase):
         self.assertEqual(figure(self.fai, NANGUAN, "2014-05"), D(560))
 
     def test_derived_figures_of_a_published_period_stay_as_published(self):
-        services.period_publish(actor=self.admin, period=Period.objects.get(code="2014-05"))
+        services.period_publish(
+            actor=self.admin, period=Period.objects.get(code="2014-05"), missing_confirmed=3
+        )
         # a change of last year's figure would move this year's growth, but 2014-05 is locked
         values.values_save(actor=None, entries=[self.entry(self.fai, NANGUAN, "2013-05", 400)])
         self.assertEqual(figure(self.fai_yoy, NANGUAN, "2014-05"), D("10.0"))

@@ -1,20 +1,43 @@
 """`duban indicators …`: the entry template, the Excel import, recomputing derived figures, regions.
 
-duban indicators template --period 2014-05 --out FILE.xlsx [--unit CODE]
+duban indicators template --out FILE.xlsx [--period 2014-05] [--unit CODE]
 duban indicators import FILE.xlsx [--dry-run] [--user USERNAME]
-duban indicators recompute [--period 2014-05]
+duban indicators recompute [--period 2014-05] [--indicator CODE]
 duban indicators regions
+
+Bad input (an unknown unit, user or indicator code, a period that is not one, a missing file) is
+one line in Chinese and English that says what would be accepted, never a traceback.
 """
 
 from pathlib import Path
 
 from django.core.management.base import CommandError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from duban.core.errors import DubanError
+from duban.core.errors import DubanError, InvalidInput, NotFound
 from duban.core.management.base import DubanCommand
 from duban.indicators import calc, derived, selectors
 from duban.indicators.catalog import load_catalog
 from duban.org.models import Unit, User
+
+UNKNOWN_UNIT = _("There is no unit with the code “%(code)s”. Units with indicators: %(codes)s.")
+NO_INDICATOR_UNITS = _(
+    "There is no unit with the code “%(code)s”, and no unit is responsible for an indicator yet."
+)
+UNKNOWN_INDICATOR = _("There is no indicator with the code “%(code)s”. Derived indicators: %(codes)s.")
+NOT_DERIVED = _(
+    "“%(code)s” is entered by a unit, not computed, so there is nothing to recompute. Derived indicators: %(codes)s."
+)
+NO_SUCH_FILE = _("There is no file %(path)s.")
+CANNOT_WRITE = _("Cannot write %(path)s: %(reason)s.")
+
+
+def _period(text: str) -> calc.PeriodKey:
+    try:
+        return calc.parse_period(text)
+    except calc.PeriodError:
+        raise InvalidInput(calc.PERIOD_BAD, params={"code": text}) from None
 
 
 class Command(DubanCommand):
@@ -26,7 +49,11 @@ class Command(DubanCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, parser_class=type(parser))
         t = sub.add_parser("template", help="write the entry workbook for a period / 生成某期填报模板")
-        t.add_argument("--period", required=True, help="2014-05, 2014-Q2 or 2014")
+        t.add_argument(
+            "--period",
+            default="",
+            help="2014-05, 2014-Q2 or 2014 (default: the latest period, as on the entry page) / 默认最近一期",
+        )
         t.add_argument("--out", required=True, help="the .xlsx file to write")
         t.add_argument("--unit", default="", help="a unit code (default: every unit's indicators)")
         i = sub.add_parser("import", help="check and import a filled workbook / 校验并导入填报表")
@@ -35,36 +62,59 @@ class Command(DubanCommand):
         i.add_argument("--user", default="", help="import as this user (their unit's indicators only)")
         r = sub.add_parser("recompute", help="recompute derived figures / 重算派生指标")
         r.add_argument("--period", default="", help="only this period")
+        r.add_argument(
+            "--indicator", default="", help="only this derived indicator (its code) / 只重算此指标"
+        )
         sub.add_parser("regions", help="load or update the regions of Jilin / 载入行政区划")
 
     def handle(self, *args, action, **options):
         return getattr(self, f"handle_{action}")(**options) or ""
 
     def handle_template(self, *, period, out, unit, **_):
-        from duban.indicators.views_data import template_bytes
+        from duban.indicators.excel import entry_template
 
-        try:
-            key = calc.parse_period(period)
-        except calc.PeriodError as e:
-            raise CommandError(str(e)) from None
         cat = load_catalog()
-        units = (
-            [Unit.objects.get(code=unit).pk]
-            if unit
-            else list({i.responsible_unit_id for i in cat.indicators.values() if i.responsible_unit_id})
-        )
+        with_indicators = {i.responsible_unit_id for i in cat.indicators.values() if i.responsible_unit_id}
+        unit_obj = None
+        if unit:
+            unit_obj = Unit.objects.filter(code=unit).first()
+            if unit_obj is None:
+                known = Unit.objects.filter(pk__in=with_indicators).order_by("code")
+                if not known:
+                    raise NotFound(NO_INDICATOR_UNITS, params={"code": unit})
+                codes = ", ".join(f"{u.code}（{u.display_name}）" for u in known)
+                raise NotFound(UNKNOWN_UNIT, params={"code": unit, "codes": codes})
+        units = [unit_obj.pk] if unit_obj else list(with_indicators)
+        key = _period(period) if period else self.default_period(cat, units)
         indicators = selectors.entry_indicators(cat, units, key.kind)
         if not indicators:
             raise CommandError(
                 f"没有按此周期填报的指标 / no indicator is reported for a period like {key.code}"
             )
-        name = Unit.objects.get(code=unit).name if unit else ""
-        Path(out).write_bytes(template_bytes(cat, indicators, key, name))
+        data = entry_template(cat, indicators, key, unit_obj.name if unit_obj else "")
+        try:
+            Path(out).write_bytes(data)
+        except OSError as e:
+            raise InvalidInput(CANNOT_WRITE, params={"path": out, "reason": e.strerror or e}) from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"模板已生成 / template written: {out} ({len(indicators)} 项指标 indicators, {key.code})"
             )
         )
+
+    @staticmethod
+    def default_period(cat, units) -> calc.PeriodKey:
+        """As on the entry page: the latest period holding figures, of the first period type (month,
+        quarter, year) the units report; the current month or year if none holds figures yet."""
+        kind = next(
+            (k for k in (calc.MONTH, calc.QUARTER, calc.YEAR) if selectors.entry_indicators(cat, units, k)),
+            calc.MONTH,
+        )
+        latest = selectors.latest_period(kind)
+        if latest is not None:
+            return latest
+        today = timezone.localdate()
+        return calc.PeriodKey(today.year, kind, today.month if kind == calc.MONTH else 1)
 
     def handle_import(self, *, file, dry_run, user, **_):
         from duban.indicators.importer import values_import
@@ -75,15 +125,17 @@ class Command(DubanCommand):
             if actor is None:
                 raise CommandError(f"没有用户 / no user “{user}”")
         path = Path(file)
-        if not path.exists():
-            raise CommandError(f"文件不存在 / no such file: {file}")
+        if not path.is_file():
+            raise NotFound(NO_SUCH_FILE, params={"path": file})
         try:
             report = values_import(actor=actor, data=str(path), dry_run=dry_run, filename=path.name)
         except DubanError as e:
-            raise CommandError(str(e.message)) from None
+            raise CommandError(e.bilingual()) from None
         for err in report.errors:
+            where = " ".join(x for x in (err.get("region"), err.get("indicator")) if x)
             self.stderr.write(
-                f"错误 error {err.get('sheet')}!{err.get('column')}{err.get('row')}: {err['message']}"
+                f"错误 error {err.get('sheet')}!{err.get('column')}{err.get('row')}"
+                f"{f' ({where})' if where else ''}: {err['message']}"
             )
         for w in report.warnings:
             state = "已说明 confirmed" if w["confirmed"] else "需说明 needs a note"
@@ -97,7 +149,10 @@ class Command(DubanCommand):
             )
         if dry_run:
             self.stdout.write(
-                self.style.SUCCESS(f"校验通过（未写入） / dry run OK: {report.figures} 个数值 figures")
+                self.style.SUCCESS(
+                    f"校验通过（未写入） / dry run OK: {report.figures} 个数值 figures — 将新增 would create "
+                    f"{report.created}, 修改 update {report.updated}, 未变 unchanged {report.unchanged}"
+                )
             )
             return
         self.stdout.write(
@@ -107,14 +162,19 @@ class Command(DubanCommand):
             )
         )
 
-    def handle_recompute(self, *, period, **_):
-        keys = None
-        if period:
-            try:
-                keys = {calc.parse_period(period)}
-            except calc.PeriodError as e:
-                raise CommandError(str(e)) from None
-        n = derived.derived_recompute(codes=None, periods=keys)
+    def handle_recompute(self, *, period, indicator="", **_):
+        keys = {_period(period)} if period else None
+        only = None
+        if indicator:
+            cat = load_catalog()
+            derived_codes = ", ".join(sorted(c for c, i in cat.by_code.items() if i.is_derived)) or "—"
+            ind = cat.by_code.get(indicator) or cat.by_code.get(indicator.upper())
+            if ind is None:
+                raise NotFound(UNKNOWN_INDICATOR, params={"code": indicator, "codes": derived_codes})
+            if not ind.is_derived:
+                raise InvalidInput(NOT_DERIVED, params={"code": ind.code, "codes": derived_codes})
+            only = {ind.code}
+        n = derived.derived_recompute(codes=None, periods=keys, only=only)
         self.stdout.write(self.style.SUCCESS(f"派生指标已重算 / derived figures recomputed: {n} changed"))
 
     def handle_regions(self, **_):

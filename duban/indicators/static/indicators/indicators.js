@@ -55,28 +55,67 @@
     return el ? JSON.parse(el.textContent) : null;
   }
 
-  function fmt(v) {
+  // A figure as the pages show it: thousands separators and the indicator's decimals (817,943.00).
+  function fmt(v, precision) {
     if (v === null || v === undefined || isNaN(v)) return "—";
-    return Number(v).toLocaleString("zh-CN", { maximumFractionDigits: 2 });
+    var p = precision === undefined || precision === null ? 2 : precision;
+    return Number(v).toLocaleString("en-US", { minimumFractionDigits: p, maximumFractionDigits: p });
+  }
+
+  // An axis or legend tick: separators, no more decimals than the figure has.
+  function tick(v) {
+    return Number(v).toLocaleString("en-US", { maximumFractionDigits: 2 });
+  }
+
+  function escapeHTML(text) {
+    var div = document.createElement("div");
+    div.textContent = text;
+    return div.innerHTML;
+  }
+
+  function noData(el) {
+    el.classList.add("empty-figures");
+    el.textContent = el.dataset.nodata || "";
   }
 
   // <div data-chart="json-id">: one line per region, the total dashed.
   function drawChart(el) {
     var data = readJSON(el.dataset.chart);
-    if (!data || !window.echarts) return;
+    if (!data) return;
+    if (!data.has_data) { noData(el); return; }
+    if (!window.echarts) return;
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
+    var byName = {};
+    data.series.forEach(function (s) { byName[s.name] = s; });
     chart.setOption({
       color: ["#1d4f91", "#b3261e", "#1e7b34", "#b7791f", "#6f42c1", "#0f7c8c", "#8a5a44", "#d63384", "#495057", "#2f9e44", "#e8590c", "#5c7cfa"],
-      tooltip: { trigger: "axis", valueFormatter: fmt },
+      tooltip: {
+        trigger: "axis",
+        formatter: function (items) {
+          var lines = [escapeHTML(items.length ? items[0].axisValueLabel : "")];
+          items.forEach(function (it) {
+            var s = byName[it.seriesName];
+            var note = s && s.partial ? s.partial[it.dataIndex] : "";
+            lines.push(it.marker + escapeHTML(it.seriesName) + "　<b>" + fmt(it.value, data.precision) + "</b>" +
+              (note ? " <span class=\"tip-partial\">* " + escapeHTML(note) + "</span>" : ""));
+          });
+          return lines.join("<br>");
+        },
+      },
       legend: { type: "scroll", top: 0 },
-      grid: { left: 70, right: 30, top: 50, bottom: 40 },
+      grid: { left: 80, right: 30, top: 50, bottom: 40 },
       xAxis: { type: "category", data: data.periods, boundaryGap: false },
-      yAxis: { type: "value", name: data.unit, scale: true },
+      yAxis: { type: "value", name: data.unit, scale: true, axisLabel: { formatter: tick } },
       series: data.series.map(function (s) {
         return {
           name: s.name,
           type: "line",
-          data: s.data,
+          // an incomplete total is drawn as a hollow red diamond, explained in the tooltip
+          data: s.data.map(function (v, i) {
+            return s.partial && s.partial[i] && v !== null
+              ? { value: v, symbol: "diamond", symbolSize: 10, itemStyle: { color: "#b3261e" } }
+              : v;
+          }),
           connectNulls: false,
           symbolSize: 5,
           lineStyle: s.total ? { width: 3, type: "dashed" } : { width: 2 },
@@ -89,7 +128,11 @@
   // <div data-map="json-id" data-geo="url">: a choropleth of Jilin, offline GeoJSON.
   function drawMap(el) {
     var data = readJSON(el.dataset.map);
-    if (!data || !window.echarts) return;
+    if (!data) return;
+    if (!data.data.length) { noData(el); el.dataset.ready = "1"; return; }
+    if (!window.echarts) return;
+    var byName = {};
+    data.data.forEach(function (d) { byName[d.name] = d; });
     var chart = window.echarts.init(el);
     chart.showLoading();
     fetch(el.dataset.geo)
@@ -102,7 +145,12 @@
           tooltip: {
             trigger: "item",
             formatter: function (p) {
-              return p.name + "<br>" + (p.value === undefined || isNaN(p.value) ? el.dataset.nodata : fmt(p.value) + " " + data.unit);
+              var d = byName[p.name];
+              if (!d) return escapeHTML(p.name) + "<br>" + escapeHTML(el.dataset.nodata);
+              var text = escapeHTML(p.name) + "<br><b>" + escapeHTML(d.text) + "</b> " + escapeHTML(data.unit);
+              if (d.partial) text += "<br><span class=\"tip-partial\">* " + escapeHTML(d.partial) + "</span>";
+              else if (d.rolled) text += "<br>" + escapeHTML(el.dataset.rolled || "");
+              return text;
             },
           },
           visualMap: {
@@ -112,6 +160,8 @@
             bottom: 20,
             text: [el.dataset.high, el.dataset.low],
             calculable: true,
+            precision: data.precision,
+            formatter: function (v) { return fmt(v, data.precision); },
             inRange: { color: ["#e8f0fb", "#7aa6dc", "#1d4f91"] },
           },
           series: [{
