@@ -177,18 +177,19 @@ class PeriodQuerySet(models.QuerySet):
     def for_keys(
         self, keys: Iterable[calc.PeriodKey], create: bool = False
     ) -> dict[calc.PeriodKey, "Period"]:
-        """The Period rows of these keys; with create=True the missing ones are added."""
-        keys = set(keys)
-        if not keys:
+        """The rows of these periods; with create=True the missing ones are added."""
+        wanted = set(keys)
+        if not wanted:
             return {}
-        found = {p.key: p for p in self.filter(code__in=[k.code for k in keys])}
-        missing = keys - found.keys()
+        codes = [k.code for k in wanted]
+        found = {p.key: p for p in self.filter(code__in=codes)}
+        missing = wanted - found.keys()
         if missing and create:
             self.bulk_create(
                 [Period(code=k.code, kind=k.kind, year=k.year, num=k.num) for k in missing],
                 ignore_conflicts=True,
             )
-            found = {p.key: p for p in self.filter(code__in=[k.code for k in keys])}
+            found = {p.key: p for p in self.filter(code__in=codes)}
         return found
 
 

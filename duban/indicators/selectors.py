@@ -611,8 +611,8 @@ def entry_grid(
             period_id__in=list(pid_key),
             region_id__in=ordered,
         ).order_by()
-        for v in qs:
-            found[(v.indicator_id, v.region_id, pid_key[v.period_id])] = v
+        for stored in qs:
+            found[(stored.indicator_id, stored.region_id, pid_key[stored.period_id])] = stored
     revised: dict[tuple[int, int], int] = {}
     if period in rows_by_key and indicators and ordered:
         revised = {
@@ -653,16 +653,16 @@ def entry_grid(
                 )
                 continue
             v = found.get((ind.pk, r, period))
-            prev = found.get((ind.pk, r, period.prev()))
-            ly = found.get((ind.pk, r, period.last_year()))
+            before = found.get((ind.pk, r, period.prev()))
+            year_ago = found.get((ind.pk, r, period.last_year()))
             cells.append(
                 GridCell(
                     indicator=ind,
                     applies=applies,
                     value=v,
                     text=calc.fmt(v.value, ind.precision) if v else "",
-                    prev=calc.fmt(prev.value, ind.precision) if prev else "",
-                    last_year=calc.fmt(ly.value, ind.precision) if ly else "",
+                    prev=calc.fmt(before.value, ind.precision) if before else "",
+                    last_year=calc.fmt(year_ago.value, ind.precision) if year_ago else "",
                     history=revised.get((ind.pk, r), 0),
                     input=calc.fmt(v.value, ind.precision) if v else "",
                     note=v.note if v else "",
@@ -764,8 +764,8 @@ def periods_completeness(cat: Catalog, periods: Sequence[Period]) -> dict[int, P
     if periods and by_regions:
         # indicators reported for the same regions share one condition, keeping the query short
         cond = Q()
-        for regions, ids in by_regions.items():
-            cond |= Q(indicator_id__in=ids, region_id__in=regions)
+        for shared, ids in by_regions.items():
+            cond |= Q(indicator_id__in=ids, region_id__in=shared)
         counts = dict(
             Value.objects.filter(cond, period_id__in=[p.pk for p in periods])
             .values_list("period_id")

@@ -184,7 +184,9 @@ def _rolled_up(indicators: Iterable[Indicator], applies: dict[int, set[int]]) ->
     return out
 
 
-def _load_existing(entries: Sequence[Entry]) -> tuple[dict, dict[tuple[int, int, calc.PeriodKey], list]]:
+def _load_existing(
+    entries: Sequence[Entry],
+) -> tuple[dict, dict[tuple[int, int, calc.PeriodKey], Decimal | float]]:
     """Current values of the entries' cells, and each (indicator, region)'s recent figures."""
     keys = {e.period for e in entries}
     window = set(keys)
@@ -219,7 +221,7 @@ def _load_existing(entries: Sequence[Entry]) -> tuple[dict, dict[tuple[int, int,
     # History only needs the figures, not the rows: a plain cursor skips building model objects
     # and decimals for what can be hundreds of thousands of rows in a big import.
     hist_pids = [p.pk for p in periods.values()]
-    history: dict[tuple[int, int, calc.PeriodKey], list] = {}
+    history: dict[tuple[int, int, calc.PeriodKey], Decimal | float] = {}
     table = Value._meta.db_table
     sql = (
         f"SELECT indicator_id, region_id, period_id, value FROM {table} "
@@ -234,7 +236,7 @@ def _load_existing(entries: Sequence[Entry]) -> tuple[dict, dict[tuple[int, int,
         cur.execute(sql, params)
         for ind_id, reg_id, pid, value in cur.fetchall():
             history[(ind_id, reg_id, by_pid[pid])] = value
-    return existing, history  # type: ignore[return-value]
+    return existing, history
 
 
 def check_entries(entries: Sequence[Entry], *, acc: Access | None) -> Checked:
@@ -245,7 +247,7 @@ def check_entries(entries: Sequence[Entry], *, acc: Access | None) -> Checked:
     existing, history = _load_existing(entries)
     periods_keys = {e.period for e in entries}
     periods = Period.objects.for_keys(periods_keys)
-    in_batch: dict[tuple[int, int, calc.PeriodKey], Decimal] = {}
+    in_batch: dict[tuple[int, int, calc.PeriodKey], Decimal | None] = {}
     seen: set[tuple[int, int, calc.PeriodKey]] = set()
     applies: dict[int, set[int]] = {}
     for ind_id, reg_id in Indicator.regions.through.objects.filter(
@@ -344,12 +346,12 @@ def check_entries(entries: Sequence[Entry], *, acc: Access | None) -> Checked:
             # increases before it, or a jump hides behind December's larger totals
             cell = (ind.id, e.region.id)
             increase = _increase(e.value, e.period, figure(*cell, e.period.prev()))
-            past = []
+            increases = []
             for k in windows[e.period]:
                 inc = _increase(history.get((*cell, k)), k, history.get((*cell, k.prev())))
                 if inc is not None:
-                    past.append(inc)
-            far = calc.outlier(increase, past) if increase is not None else None
+                    increases.append(inc)
+            far = calc.outlier(increase, increases) if increase is not None else None
             if far is not None:
                 message = OUTLIER_INCREASE % {
                     **names(e),
@@ -565,7 +567,7 @@ def values_save(
             action=action,
             object_type="indicators.value",
             object_repr=what or ", ".join(sorted(touched["codes"]))[:300],
-            unit=Unit.objects.filter(pk=units.pop()).first() if len(units) == 1 else None,
+            unit=Unit.objects.filter(pk=only).first() if (only := _only(units)) else None,
             after={
                 "created": result.created,
                 "updated": result.updated,
@@ -579,6 +581,10 @@ def values_save(
             codes=touched["codes"], regions=touched["regions"], periods=touched["periods"]
         )
     return result
+
+
+def _only(ids: set[int | None]) -> int | None:
+    return next(iter(ids)) if len(ids) == 1 else None
 
 
 def _problem_out(p: Problem, entries: Sequence[Entry]) -> dict:

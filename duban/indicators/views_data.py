@@ -424,7 +424,9 @@ def pivot(request: AuthenticatedHttpRequest) -> HttpResponse:
         subtitle = ""
     if request.GET.get("format") == "xlsx" and table is not None:
         if mode == "indicators":
-            return exports.xlsx_response(*exports.pivot_workbook(table, subtitle, None, [period]))
+            return exports.xlsx_response(
+                *exports.pivot_workbook(table, subtitle, None, [period] if period is not None else [])
+            )
         return exports.xlsx_response(*exports.pivot_workbook(table, subtitle, ind, keys))
     ctx = _filters(
         request,
