@@ -112,6 +112,15 @@ def parse_period(code: object) -> PeriodKey:
     return key
 
 
+def current_ordinals(day) -> dict[str, int]:
+    """The ordinal of the period under way on ``day``, for each period type: a later one has not begun."""
+    return {
+        MONTH: PeriodKey(day.year, MONTH, day.month).ordinal,
+        QUARTER: PeriodKey(day.year, QUARTER, (day.month - 1) // 3 + 1).ordinal,
+        YEAR: PeriodKey(day.year, YEAR, 1).ordinal,
+    }
+
+
 def period_range(first: PeriodKey, last: PeriodKey) -> list[PeriodKey]:
     if first.kind != last.kind:
         raise PeriodError(PERIOD_BAD % {"code": last.code})
@@ -802,6 +811,29 @@ class Engine:
         if roll_up and not out.expected:
             return MISSING
         return out
+
+    def sources(self, code: str, region: int, period: PeriodKey) -> frozenset[int]:
+        """The regions whose stored figures ``cell(code, region, period)`` combines: the region
+        itself where it has one, otherwise those below it that do."""
+        out: set[int] = set()
+        todo, seen = [region], {region}
+        while todo:
+            r = todo.pop()
+            if (code, r, period) in self.data:
+                out.add(r)
+                continue
+            for k in self.children.get(r, ()):
+                if k not in seen:
+                    seen.add(k)
+                    todo.append(k)
+        return frozenset(out)
+
+    def restricted(self, regions: Collection[int]) -> Engine:
+        """The same engine with only the stored figures of these regions: a figure recomputed on it
+        combines the same regions as another (like with like, as a formula's pairwise total)."""
+        keep = set(regions)
+        data = {k: v for k, v in self.data.items() if k[1] in keep}
+        return Engine(self.specs, data, self.children, self.expects)
 
     def forget(self) -> None:
         self._memo.clear()

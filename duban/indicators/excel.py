@@ -27,6 +27,7 @@ from duban.core.errors import InvalidInput
 from duban.indicators import calc
 from duban.indicators.catalog import Catalog
 from duban.indicators.models import Indicator, Period, Value, period_label
+from duban.indicators.selectors import rolled_up
 from duban.indicators.values import Entry, parse_number
 
 # The layout of an entry sheet (1-based rows): the importer relies on these, not on sheet names.
@@ -59,6 +60,7 @@ DEMO_FOOTNOTE = gettext_lazy("Note: includes GENERATED DEMO DATA, not real stati
 HEAD_FILL = PatternFill("solid", fgColor="F0F2F5")
 INPUT_FILL = PatternFill("solid", fgColor="FFF9E6")
 NA_FILL = PatternFill("solid", fgColor="D9D9D9")
+ROLLED_FILL = PatternFill("solid", fgColor="E4ECF7")
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 THIN = Side(style="thin", color="BFBFBF")
@@ -89,6 +91,7 @@ class CellError:
 class ParsedWorkbook:
     entries: list[Entry] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)
+    blanks: list[Entry] = field(default_factory=list)  # empty cells: figures cleared, where there were any
     sheets: int = 0
 
 
@@ -104,16 +107,19 @@ def entry_template(
     pid_key = {p.pk: k for k, p in rows.items()}
     figures: dict = {}
     versions: dict = {}
+    notes: dict = {}
     if pid_key and indicators:
-        for ind_id, reg_id, pid, value, version in Value.objects.filter(
+        for ind_id, reg_id, pid, value, version, note in Value.objects.filter(
             indicator__in=indicators, period_id__in=list(pid_key)
-        ).values_list("indicator_id", "region_id", "period_id", "value", "version"):
+        ).values_list("indicator_id", "region_id", "period_id", "value", "version", "note"):
             key = pid_key[pid]
             figures[(ind_id, reg_id, key)] = value
             if key == period:
                 versions[(ind_id, reg_id)] = version
+                if note:
+                    notes[(ind_id, reg_id)] = note
     current = {k: v for k, v in figures.items() if k[2] == period}
-    return write_template(cat, indicators, period, current, figures, unit_name, versions)
+    return write_template(cat, indicators, period, current, figures, unit_name, versions, notes)
 
 
 def write_template(
@@ -124,36 +130,41 @@ def write_template(
     reference: dict,
     unit_name: str = "",
     versions: dict | None = None,
+    notes: dict | None = None,
 ) -> bytes:
     """The entry workbook for one period. ``current`` and ``reference`` map (indicator id, region id,
     period) to a figure: what is already entered (prefilled) and the previous / last year's figures.
-    ``versions`` maps (indicator id, region id) to the version of each prefilled figure."""
+    ``versions`` maps (indicator id, region id) to the version of each prefilled figure and ``notes``
+    to its note, listed on the notes sheet so that an upload keeps them in sight."""
     wb = Workbook()
     ws = wb.active
     ws.title = _("Entry")[:31]
     cat.applies.prefetch(i.pk for i in indicators)
     region_ids = cat.ordered({r for i in indicators for r in cat.applies.get(i.pk, [])})
-    _entry_sheet(ws, cat, indicators, region_ids, period, current, unit_name, marker=_("Reporting period"))
+    rolled = {(i.pk, r) for i in indicators for r in rolled_up(cat, i)}
+    _entry_sheet(ws, cat, indicators, region_ids, period, current, unit_name, _("Reporting period"), rolled)
     for title, key in (
         (_("Previous period"), period.prev()),
         (_("Same period last year"), period.last_year()),
     ):
         ref = wb.create_sheet(title[:31])
-        _entry_sheet(
-            ref, cat, indicators, region_ids, key, reference, unit_name, marker=_("Reference period")
-        )
+        _entry_sheet(ref, cat, indicators, region_ids, key, reference, unit_name, _("Reference period"))
         ref.sheet_properties.tabColor = "BFBFBF"
         ref.protection.sheet = True
-    notes = wb.create_sheet(_("Notes")[:31])
+    notes_ws = wb.create_sheet(_("Notes")[:31])
     headers = [_("Reporting period"), _("Region code"), _("Indicator code"), _("Note")]
-    notes.append(headers)
+    notes_ws.append(headers)
     for c in range(1, 5):
-        notes.cell(1, c).font = BOLD
-        notes.cell(1, c).fill = HEAD_FILL
-    notes.column_dimensions["A"].width = 12
-    notes.column_dimensions["B"].width = 14
-    notes.column_dimensions["C"].width = 18
-    notes.column_dimensions["D"].width = 60
+        notes_ws.cell(1, c).font = BOLD
+        notes_ws.cell(1, c).fill = HEAD_FILL
+    for (ind_id, reg_id), note in sorted((notes or {}).items()):
+        ind, region = cat.indicators.get(ind_id), cat.regions.get(reg_id)
+        if ind is not None and region is not None:
+            notes_ws.append([period.code, region.code, ind.code, note])
+    notes_ws.column_dimensions["A"].width = 12
+    notes_ws.column_dimensions["B"].width = 14
+    notes_ws.column_dimensions["C"].width = 18
+    notes_ws.column_dimensions["D"].width = 60
     help_ws = wb.create_sheet(_("Instructions")[:31])
     for line in _instructions():
         help_ws.append([line])
@@ -198,7 +209,11 @@ def _instructions() -> list[str]:
     ]
 
 
-def _entry_sheet(ws, cat, indicators, region_ids, period, figures, unit_name, marker) -> None:
+def _entry_sheet(
+    ws, cat, indicators, region_ids, period, figures, unit_name, marker, rolled=frozenset()
+) -> None:
+    """One period's sheet. ``rolled``: (indicator, region) cells duban sums from the regions below,
+    shown as such rather than as cells to fill."""
     ws.cell(1, 1, _("Statistical indicators of the 长吉图 strategy: entry form")).font = TITLE
     ws.cell(PERIOD_ROW, 1, marker).font = BOLD
     ws.cell(PERIOD_ROW, 2, period.code).font = BOLD
@@ -240,6 +255,12 @@ def _entry_sheet(ws, cat, indicators, region_ids, period, figures, unit_name, ma
             cell.border = BOX
             if r not in cat.applies.get(ind.pk, []):
                 cell.fill = NA_FILL
+                continue
+            if (ind.pk, r) in rolled:
+                cell.fill = ROLLED_FILL
+                cell.comment = Comment(
+                    _("Computed by duban from the regions below: leave it empty."), "duban"
+                )
                 continue
             value = figures.get((ind.pk, r, period))
             if value is not None:
@@ -316,6 +337,11 @@ def read_workbook(data, cat: Catalog) -> ParsedWorkbook:
     for entry in out.entries:
         if entry.period.code in versions:  # a figure of duban's own template: 0 if the cell was empty
             entry.version = versions[entry.period.code].get((entry.region.code, entry.indicator.code), 0)
+    for blank in out.blanks:  # a figure the template held and the user deleted: clear it, as the grid does
+        version = versions.get(blank.period.code, {}).get((blank.region.code, blank.indicator.code))
+        if version:
+            blank.version = version
+            out.entries.append(blank)
     by_cell = {(e.region.code, e.indicator.code, e.period.code): e for e in out.entries}
     for (region, indicator, period), (sheet, row, text) in notes.items():
         matches = (
@@ -381,6 +407,9 @@ def _read_entry_sheet(ws, head, cat: Catalog, out: ParsedWorkbook) -> None:
                 break
             raw = row[c]
             if raw is None or (isinstance(raw, str) and not raw.strip()) or raw in ("—", "-"):
+                if ind is not None:  # emptied, if duban's template had a figure there
+                    ref = {"sheet": title, "row": row_no, "column": letter}
+                    out.blanks.append(Entry(ind, region, period, None, note=None, ref=ref))
                 continue
             if ind is None:
                 continue  # the header error is reported once
@@ -392,7 +421,14 @@ def _read_entry_sheet(ws, head, cat: Catalog, out: ParsedWorkbook) -> None:
                 )
                 continue
             out.entries.append(
-                Entry(ind, region, period, value, ref={"sheet": title, "row": row_no, "column": letter})
+                Entry(
+                    ind,
+                    region,
+                    period,
+                    value,
+                    note=None,
+                    ref={"sheet": title, "row": row_no, "column": letter},
+                )
             )
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from duban.indicators import calc
 from duban.indicators.excel import Figure, Label, export_table
 from duban.indicators.models import Indicator
-from duban.indicators.selectors import PARTIAL_FOOTNOTE, Pivot
+from duban.indicators.selectors import PARTIAL_FOOTNOTE, TARGETS_FOOTNOTE, Pivot
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROLLED_FOOTNOTE = gettext_lazy("Italic: rolled up from the regions below (not entered directly).")
@@ -134,17 +134,19 @@ def targets_workbook(rows, year: int) -> tuple[bytes, str]:
                 a.target.region.name,
                 ind.get_direction_display(),
                 Figure(a.target.value, p),
-                Figure(a.actual, p),
+                Figure(a.actual, p, note=a.partial),
                 a.as_of,
                 Figure(a.percent, 1),
                 "" if met is None else (_("met") if met else _("not met")),
-                Figure(a.last_year, p),
-                Figure(a.growth, 1),
+                Figure(a.last_year, p, note=a.last_year_note),
+                Figure(a.growth, 1, note=a.like_for_like),
             ]
         )
     demo = any(a.target.indicator.is_demo for a in rows)
     title = _("Targets and attainment, %(year)s") % {"year": year}
-    return export_table(title, str(year), header, data, demo), file_name(
+    partial = any(a.partial or a.last_year_note for a in rows)
+    notes = [str(TARGETS_FOOTNOTE)] if partial else []
+    return export_table(title, str(year), header, data, demo, notes), file_name(
         _("Targets and attainment"), str(year)
     )
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from duban.indicators import calc
@@ -8,6 +9,19 @@ from duban.org.models import Unit
 XLSX_ONLY = _("Upload an Excel workbook (.xlsx). An old .xls file must first be saved as .xlsx.")
 FILE_TOO_BIG = _("The file is larger than %(mb)s MB.")
 MAX_UPLOAD_MB = 50
+GROUP_CODE_INVALID = _(
+    "The code may hold only letters, digits, hyphens and underscores, without spaces (e.g. cjt-core)."
+)
+
+
+class LabelSuffix:
+    """Labels end in the full-width colon in Chinese (代码：) and in ":" in English: Django's own
+    Chinese catalogue keeps the ASCII colon."""
+
+    def __init__(self, *args, **kwargs):
+        if "label_suffix" not in kwargs and (get_language() or "").lower().startswith("zh"):
+            kwargs["label_suffix"] = "："
+        super().__init__(*args, **kwargs)
 
 
 class RegionChoices(forms.ModelMultipleChoiceField):
@@ -16,7 +30,7 @@ class RegionChoices(forms.ModelMultipleChoiceField):
         return f"{indent}{obj.code} {obj.name}"
 
 
-class IndicatorForm(forms.Form):
+class IndicatorForm(LabelSuffix, forms.Form):
     code = forms.CharField(
         label=_("Code"),
         max_length=40,
@@ -27,7 +41,7 @@ class IndicatorForm(forms.Form):
         label=_("Unit of measure"),
         max_length=20,
         required=False,
-        help_text=_("亿元, 万元, %, 万吨, 标箱, 万人次 …"),
+        help_text=_("e.g. 亿元, 万元, %, 万吨, 标箱 or 万人次"),
     )
     value_type = forms.ChoiceField(label=_("Value type"), choices=Indicator.ValueType.choices)
     period_type = forms.ChoiceField(label=_("Period type"), choices=Indicator.PeriodType.choices)
@@ -85,8 +99,8 @@ class IndicatorForm(forms.Form):
         return self.cleaned_data["code"].strip()
 
 
-class RegionGroupForm(forms.Form):
-    code = forms.SlugField(label=_("Code"), max_length=40)
+class RegionGroupForm(LabelSuffix, forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=40, error_messages={"invalid": GROUP_CODE_INVALID})
     name = forms.CharField(label=_("Name"), max_length=60)
     description = forms.CharField(label=_("Group description"), max_length=300, required=False)
     members = RegionChoices(
@@ -96,7 +110,7 @@ class RegionGroupForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class TargetForm(forms.Form):
+class TargetForm(LabelSuffix, forms.Form):
     indicator = forms.ModelChoiceField(
         label=_("Indicator"), queryset=Indicator.objects.all(), empty_label="—"
     )
@@ -106,7 +120,7 @@ class TargetForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
-class ImportForm(forms.Form):
+class ImportForm(LabelSuffix, forms.Form):
     file = forms.FileField(label=_("Excel workbook (.xlsx)"))
 
     def clean_file(self):

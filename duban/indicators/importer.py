@@ -34,6 +34,7 @@ class ImportReport:
     figures: int = 0
     created: int = 0
     updated: int = 0
+    cleared: int = 0
     unchanged: int = 0
     derived: int = 0
     imported: bool = False
@@ -48,6 +49,7 @@ class ImportReport:
             "figures": self.figures,
             "created": self.created,
             "updated": self.updated,
+            "cleared": self.cleared,
             "unchanged": self.unchanged,
             "derived": self.derived,
             "sheets": self.sheets,
@@ -56,21 +58,23 @@ class ImportReport:
         }
 
 
-def _changes(entries, checked) -> tuple[int, int, int]:
-    """How many figures the workbook would add, change and leave as they are."""
-    created = updated = unchanged = 0
+def _changes(entries, checked) -> tuple[int, int, int, int]:
+    """How many figures the workbook would add, change, clear and leave as they are."""
+    created = updated = cleared = unchanged = 0
     for e in entries:
         current = checked.existing.get((e.indicator.id, e.region.id, e.period))
-        if current is None:
+        if e.value is None:
+            cleared += current is not None
+            unchanged += current is None
+        elif current is None:
             created += 1
-        elif (
-            current.value == calc.quantize(e.value, e.indicator.precision)
-            and current.note == e.note.strip()[:300]
+        elif current.value == calc.quantize(e.value, e.indicator.precision) and (
+            e.note is None or current.note == e.note.strip()[:300]
         ):
             unchanged += 1
         else:
             updated += 1
-    return created, updated, unchanged
+    return created, updated, cleared, unchanged
 
 
 def _names(e) -> dict:
@@ -105,7 +109,8 @@ def values_import(
         e = parsed.entries[i]
         current = checked.existing.get((e.indicator.id, e.region.id, e.period))
         now = calc.fmt(current.value, e.indicator.precision) if current else str(NOW_EMPTY)
-        message = CHANGED_SINCE_DOWNLOAD % {"current": now, "value": format(e.value, "f")}
+        typed = format(e.value, "f") if e.value is not None else str(NOW_EMPTY)
+        message = CHANGED_SINCE_DOWNLOAD % {"current": now, "value": typed}
         report.errors.append({**e.ref, **_names(e), "message": str(message)})
     for p in checked.warnings:
         e = parsed.entries[p.index]
@@ -115,7 +120,7 @@ def values_import(
                 "cell": _key(e.ref),
                 "message": p.message,
                 "confirmed": bool(p.extra.get("confirmed")),
-                "note": e.note,
+                "note": e.note or "",
                 "indicator": e.indicator.name,
                 "region": e.region.name,
                 "period": e.period.code,
@@ -130,7 +135,7 @@ def values_import(
             str(e.get("column")),
         )
     )
-    report.created, report.updated, report.unchanged = _changes(parsed.entries, checked)
+    report.created, report.updated, report.cleared, report.unchanged = _changes(parsed.entries, checked)
     if dry_run or not report.ok:
         return report
     result = values.values_save(
@@ -141,6 +146,7 @@ def values_import(
         checked=checked,
     )
     report.created, report.updated, report.unchanged = result.created, result.updated, result.unchanged
+    report.cleared = result.cleared
     report.derived = result.derived
     report.imported = True
     return report

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, F, Q, TextField
 from django.db.models.functions import Cast
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -170,9 +171,13 @@ def scope_regions(cat: Catalog, scope: str, indicators: Sequence[Indicator]) -> 
 def latest_period(kind: str) -> calc.PeriodKey | None:
     """The latest period of this type that holds figures."""
     # Period rows are only created by writing figures (in the same transaction), so the latest row
-    # is the latest period with figures — without a join over millions of values.
-    p = Period.objects.filter(kind=kind).order_by("-year", "-num").first()
-    return p.key if p else None
+    # is the latest period with figures — without a join over millions of values. A period that has
+    # not begun (figures written before that was refused) never becomes everyone's default.
+    now = calc.current_ordinals(timezone.localdate())[kind]
+    for p in Period.objects.filter(kind=kind, year__lte=timezone.localdate().year).order_by("-year", "-num"):
+        if p.key.ordinal <= now:
+            return p.key
+    return None
 
 
 def latest_period_with_figures(
@@ -182,7 +187,7 @@ def latest_period_with_figures(
     indicator's latest quarter, not the latest quarter anyone reported anything). Walks back from the
     newest period, one indexed look-up each, so it never scans the figures; at most ``look_back``."""
     periods = list(
-        Period.objects.filter(kind=kind)
+        Period.objects.filter(kind=kind, year__lte=timezone.localdate().year)
         .order_by("-year", "-num")
         .values_list("pk", "year", "num")[:look_back]
     )
@@ -454,6 +459,10 @@ def series(
         "demo": pivot.has_demo,
         "truncated": len(region_ids) > MAX_LINES,
         "has_data": any(v is not None for line in lines for v in line["data"]),
+        "has_total": pivot.total is not None,
+        # a sum's axis starts at 0 (the height of a line reads as its size); rates zoom in
+        "zero_based": ind.aggregation == calc.SUM
+        and all(v is None or v >= 0 for line in lines for v in line["data"]),
         "footnote": str(PARTIAL_FOOTNOTE) if any(n for line in lines for n in line["partial"]) else "",
     }
 
@@ -523,9 +532,9 @@ class GridCell:
     indicator: Indicator
     applies: bool
     value: Value | None = None
-    text: str = ""
-    prev: str = ""
-    last_year: str = ""
+    text: str = ""  # the figure as stored, plain (what the input held when it was saved)
+    prev: str = ""  # the previous period's figure, with thousands separators
+    last_year: str = ""  # the same period last year's, with thousands separators
     history: int = 0
     input: str = ""
     error: str = ""
@@ -533,6 +542,10 @@ class GridCell:
     mine: str = ""
     note: str = ""
     rolled: bool = False  # the roll-up of the regions below: shown, never entered
+    shown: str = ""  # the figure as read: thousands separators (817,943.00)
+    partial: str = ""  # a roll-up missing regions below: how many have reported
+    prev_partial: str = ""
+    last_year_partial: str = ""
 
     @property
     def editable(self) -> bool:
@@ -569,6 +582,10 @@ class Grid:
     @property
     def has_rollups(self) -> bool:
         return any(c.rolled for r in self.rows for c in r.cells)
+
+    @property
+    def has_partial(self) -> bool:
+        return any(c.partial or c.prev_partial or c.last_year_partial for r in self.rows for c in r.cells)
 
     def row(self, region_id: int) -> GridRow:
         return next(r for r in self.rows if r.region_id == region_id)
@@ -638,17 +655,28 @@ def entry_grid(
         kids = cat.children.get(r, [])
         for ind in indicators:
             applies = r in cat.applies.get(ind.pk, [])
+            p = ind.precision
             if applies and engine is not None and r in rolled[ind.pk]:
                 now, prev, ly = (engine.total(ind.code, kids, k) for k in keys)
+                notes = [
+                    partial_note(cov)
+                    if v is not None and (cov := engine.total_coverage(ind.code, kids, k, True)).partial
+                    else ""
+                    for v, k in zip((now, prev, ly), keys, strict=True)
+                ]
                 cells.append(
                     GridCell(
                         indicator=ind,
                         applies=True,
                         rolled=True,
-                        text=calc.fmt(now, ind.precision),
-                        prev=calc.fmt(prev, ind.precision),
-                        last_year=calc.fmt(ly, ind.precision),
+                        text=calc.fmt(now, p),
+                        shown=calc.display(now, p),
+                        prev=calc.display(prev, p),
+                        last_year=calc.display(ly, p),
                         history=revised.get((ind.pk, r), 0),
+                        partial=notes[0],
+                        prev_partial=notes[1],
+                        last_year_partial=notes[2],
                     )
                 )
                 continue
@@ -660,11 +688,12 @@ def entry_grid(
                     indicator=ind,
                     applies=applies,
                     value=v,
-                    text=calc.fmt(v.value, ind.precision) if v else "",
-                    prev=calc.fmt(before.value, ind.precision) if before else "",
-                    last_year=calc.fmt(year_ago.value, ind.precision) if year_ago else "",
+                    text=calc.fmt(v.value, p) if v else "",
+                    shown=calc.display(v.value, p) if v else "",
+                    prev=calc.display(before.value, p) if before else "",
+                    last_year=calc.display(year_ago.value, p) if year_ago else "",
                     history=revised.get((ind.pk, r), 0),
-                    input=calc.fmt(v.value, ind.precision) if v else "",
+                    input=calc.fmt(v.value, p) if v else "",
                     note=v.note if v else "",
                 )
             )
@@ -721,7 +750,7 @@ def completeness(
         unit = ind.responsible_unit
         uc = by_unit.setdefault(
             ind.responsible_unit_id,
-            UnitCompleteness(ind.responsible_unit_id, unit.name if unit else "—", 0, 0, []),
+            UnitCompleteness(ind.responsible_unit_id, unit.display_name if unit else "—", 0, 0, []),
         )
         regions = expected_regions(cat, ind)
         missing = [cat.regions[r].name for r in regions if (ind.pk, r) not in entered]
@@ -777,6 +806,182 @@ def periods_completeness(cat: Catalog, periods: Sequence[Period]) -> dict[int, P
 
 # --- targets and attainment ---------------------------------------------------------------------
 
+PERIODS_PARTIAL = _("%(have)s of %(expected)s periods have a figure")
+BOTH_PARTIAL = _("%(periods)s; %(regions)s")
+LIKE_FOR_LIKE = _(
+    "Compared with last year over the same %(regions)s region(s) and periods; on that basis this year's figure is %(now)s."
+)
+NOT_COMPARABLE = _("Not compared: no region has figures for the same periods in both years.")
+TARGETS_FOOTNOTE = _(
+    "* Incomplete: some periods or regions of the year have no figure yet (hover over it to see how many). The same time last year is then taken over the same regions and periods, so the year-on-year growth compares like with like."
+)
+
+
+@dataclass(frozen=True)
+class YearFigure:
+    """An indicator's figure for the year so far at one region, and what it is made of."""
+
+    value: Decimal | None = None
+    as_of: calc.PeriodKey | None = None
+    periods: tuple[int, ...] = ()  # the numbers of the periods it combines (or the one it reads)
+    expected_periods: int = 0  # how many it should combine up to ``as_of``
+    coverage: calc.Coverage | None = None  # the regions of its least complete period
+    sources: frozenset[int] = frozenset()  # the regions whose stored figures it combines
+    input_note: str = ""  # a derived figure: why an input is incomplete
+
+    @property
+    def partial(self) -> bool:
+        if self.value is None:
+            return False
+        return (
+            len(self.periods) < self.expected_periods
+            or (self.coverage is not None and self.coverage.partial)
+            or bool(self.input_note)
+        )
+
+    @property
+    def note(self) -> str:
+        """Why the figure is incomplete, for its tooltip ("" if it is complete)."""
+        if not self.partial:
+            return ""
+        if self.input_note:
+            return self.input_note
+        periods = ""
+        if len(self.periods) < self.expected_periods:
+            periods = str(PERIODS_PARTIAL) % {"have": len(self.periods), "expected": self.expected_periods}
+        regions = partial_note(self.coverage) if self.coverage is not None and self.coverage.partial else ""
+        if periods and regions:
+            return str(BOTH_PARTIAL) % {"periods": periods, "regions": regions}
+        return periods or regions
+
+
+def _worst(covs: Sequence[calc.Coverage]) -> calc.Coverage | None:
+    """The least complete of several coverages (None for none)."""
+    if not covs:
+        return None
+    return min(covs, key=lambda c: (c.have / c.expected if c.expected else 1, -c.expected))
+
+
+def year_figure(
+    engine: calc.Engine,
+    ind: Indicator,
+    region: int,
+    year: int,
+    upto: int | None = None,
+    indicators: Mapping[str, Indicator] | None = None,
+    only: Sequence[int] | None = None,
+) -> YearFigure:
+    """The year's figure so far (up to period ``upto`` of the year if given; of the periods ``only``
+    if given), by the indicator's nature:
+
+    - a yearly or cumulative indicator, or one not aggregated: the latest period's figure;
+    - for the period, combined by its rule: the sum of the periods, their mean, or their mean
+      weighted by the weight indicator's figures of the same periods;
+    - derived by a formula (when ``indicators`` names its inputs): the formula on its inputs'
+      figures for the year so far (a share of the year's tourists, not of December's), over the
+      regions where every input has figures.
+
+    Says how complete it is: periods without a figure, regions not yet reported."""
+    kind = ind.period_type
+    last = calc.PER_YEAR[kind] if upto is None else min(upto, calc.PER_YEAR[kind])
+    nums = [n for n in range(1, last + 1) if only is None or n in only]
+    code = ind.code
+    spec = engine.specs.get(code) or calc.Spec(code)
+    present = [
+        (k, v)
+        for k in (calc.PeriodKey(year, kind, n) for n in nums)
+        if (v := engine.cell(code, region, k)) is not None
+    ]
+    if not present:
+        return YearFigure()
+    as_of = present[-1][0]
+    if ind.aggregation == calc.FORMULA and spec.formula is not None and indicators:
+        return _formula_year(engine, ind, spec, region, year, as_of, indicators)
+    if kind == calc.YEAR or ind.is_cumulative or ind.aggregation in (calc.NONE, calc.FORMULA):
+        return YearFigure(
+            present[-1][1],
+            as_of,
+            (as_of.num,),
+            1,
+            engine.coverage(code, region, as_of),
+            engine.sources(code, region, as_of),
+        )
+    expected = sum(1 for n in nums if n <= as_of.num)
+    if ind.aggregation == calc.WAVG and spec.weight:
+        weighted = [(k, v, engine.cell(spec.weight, region, k)) for k, v in present]
+        used = [(k, v, w) for k, v, w in weighted if w is not None]
+        value = calc.aggregate_values(calc.WAVG, [v for _k, v, _w in used], [w for _k, _v, w in used])
+        keys = [k for k, _v, _w in used] if value is not None else []
+    else:
+        rule = calc.AVG if ind.aggregation == calc.WAVG else ind.aggregation
+        value = calc.aggregate_values(rule, [v for _k, v in present])
+        keys = [k for k, _v in present]
+    if value is None:
+        return YearFigure()
+    return YearFigure(
+        value,
+        as_of,
+        tuple(k.num for k in keys),
+        expected,
+        _worst([engine.coverage(code, region, k) for k in keys]),
+        frozenset().union(*(engine.sources(code, region, k) for k in keys)),
+    )
+
+
+def _formula_year(
+    engine: calc.Engine,
+    ind: Indicator,
+    spec: calc.Spec,
+    region: int,
+    year: int,
+    as_of: calc.PeriodKey,
+    indicators: Mapping[str, Indicator],
+) -> YearFigure:
+    """A derived indicator's year figure: its formula on the inputs' year figures, recomputed over
+    the regions where every input has figures (so a growth rate compares the same regions in both
+    years, and a share's denominator never counts a region whose numerator is missing)."""
+    assert spec.formula is not None
+    at = calc.PeriodKey(year, calc.YEAR, 1)
+
+    def evaluate(eng: calc.Engine) -> tuple[Decimal | None, list[YearFigure]]:
+        figures: list[YearFigure] = []
+
+        def resolve(code: str, key: calc.PeriodKey) -> Decimal | None:
+            source = indicators.get(code)
+            if source is None:
+                return None
+            fig = year_figure(eng, source, region, key.year, as_of.num, indicators)
+            figures.append(fig)
+            return fig.value
+
+        return calc.evaluate(spec.formula, at, resolve), figures  # type: ignore[arg-type]
+
+    value, inputs = evaluate(engine)
+    sets = [f.sources for f in inputs if f.value is not None]
+    common = frozenset.intersection(*sets) if sets else frozenset()
+    union = frozenset().union(*sets)
+    coverage = None
+    if common and common != union:
+        value, inputs = evaluate(engine.restricted(common))
+        coverage = calc.Coverage(len(common), len(union))
+    if value is None:
+        return YearFigure()
+    note = next((f.note for f in inputs if f.partial), "")
+    return YearFigure(value, as_of, (as_of.num,), 1, coverage, common or union, note)
+
+
+def year_actual(
+    engine: calc.Engine,
+    ind: Indicator,
+    region: int,
+    year: int,
+    upto: int | None = None,
+    indicators: Mapping[str, Indicator] | None = None,
+) -> tuple[Decimal | None, calc.PeriodKey | None]:
+    """The year's figure so far and the period it runs to (see ``year_figure``)."""
+    fig = year_figure(engine, ind, region, year, upto, indicators)
+    return fig.value, fig.as_of
+
 
 @dataclass
 class Attainment:
@@ -787,6 +992,10 @@ class Attainment:
     precision: int
     direction: str = calc.HIGHER
     is_percent: bool = False  # a rate: its growth on last year means nothing
+    partial: str = ""  # why the year's figure is incomplete ("" when it is complete)
+    last_year_partial: str = ""  # why last year's is
+    like_for_like: str = ""  # how the two years were made comparable, when they had to be
+    compare_now: Decimal | None = None  # this year's figure over the same regions and periods
 
     @property
     def percent(self) -> Decimal | None:
@@ -794,11 +1003,18 @@ class Attainment:
 
     @property
     def growth(self) -> Decimal | None:
-        return None if self.is_percent else calc.growth(self.actual, self.last_year)
+        if self.is_percent:
+            return None
+        now = self.compare_now if self.like_for_like else self.actual
+        return calc.growth(now, self.last_year)
 
     @property
     def met(self) -> bool | None:
         return calc.target_met(self.actual, self.target.value, self.direction, self.precision)
+
+    @property
+    def last_year_note(self) -> str:
+        return self.like_for_like or self.last_year_partial
 
     @property
     def texts(self) -> dict:
@@ -813,42 +1029,33 @@ class Attainment:
         }
 
 
-def year_actual(
-    engine: calc.Engine,
-    ind: Indicator,
-    region: int,
-    year: int,
-    upto: int | None = None,
-    indicators: Mapping[str, Indicator] | None = None,
-) -> tuple[Decimal | None, calc.PeriodKey | None]:
-    """The year's figure so far (up to period ``upto`` of the year if given): the year's value; the
-    latest cumulative figure; the periods combined by the indicator's rule (sum of months for a sum,
-    their mean for an average); for a derived indicator recomputed from the formula, the formula on
-    its inputs' figures for the year so far (a share of the year's tourists, not of December's) when
-    ``indicators`` names the inputs; otherwise the latest figure."""
-    kind = ind.period_type
-    last = calc.PER_YEAR[kind] if upto is None else min(upto, calc.PER_YEAR[kind])
-    keys = [calc.PeriodKey(year, kind, n) for n in range(1, last + 1)]
-    values = [(k, engine.cell(ind.code, region, k)) for k in keys]
-    present = [(k, v) for k, v in values if v is not None]
-    if not present:
-        return None, None
-    last_key = present[-1][0]
-    if kind == calc.YEAR or ind.is_cumulative:
-        return present[-1][1], last_key
-    if ind.aggregation in (calc.SUM, calc.AVG):
-        return calc.aggregate_values(ind.aggregation, [v for _k, v in present]), last_key
-    spec = engine.specs.get(ind.code)
-    if ind.aggregation == calc.FORMULA and spec is not None and spec.formula is not None and indicators:
-
-        def resolve(code: str, key: calc.PeriodKey) -> Decimal | None:
-            source = indicators.get(code)
-            if source is None:
-                return None
-            return year_actual(engine, source, region, key.year, last_key.num, indicators)[0]
-
-        return calc.evaluate(spec.formula, calc.PeriodKey(year, calc.YEAR, 1), resolve), last_key
-    return present[-1][1], last_key
+def _compare(
+    engine: calc.Engine, ind: Indicator, region: int, year: int, now: YearFigure, indicators
+) -> tuple[YearFigure, str, Decimal | None]:
+    """Last year's figure up to the same point of the year, like with like: over the same periods
+    and, where this year's (or last year's) figure lacks regions, over the regions both have.
+    Returns it, how it was made comparable ("" if nothing had to be left out) and this year's
+    figure on the same basis."""
+    assert now.as_of is not None
+    derived = ind.aggregation == calc.FORMULA
+    only = None if derived else now.periods
+    ly = year_figure(engine, ind, region, year - 1, now.as_of.num, indicators, only)
+    if ly.value is None:
+        return ly, "", None
+    same_regions = now.sources == ly.sources or not (now.partial or ly.partial)
+    if same_regions and (derived or now.periods == ly.periods):
+        return ly, "", now.value
+    regions = now.sources & ly.sources
+    periods = None if derived else tuple(n for n in now.periods if n in ly.periods)
+    if not regions or periods == ():
+        return ly, str(NOT_COMPARABLE), None
+    same = engine.restricted(regions)
+    now2 = year_figure(same, ind, region, year, now.as_of.num, indicators, periods)
+    ly2 = year_figure(same, ind, region, year - 1, now.as_of.num, indicators, periods)
+    if now2.value is None or ly2.value is None:
+        return ly, str(NOT_COMPARABLE), None
+    note = str(LIKE_FOR_LIKE) % {"regions": len(regions), "now": calc.display(now2.value, ind.precision)}
+    return ly2, note, now2.value
 
 
 def attainments(cat: Catalog, indicators: Sequence[Indicator], year: int) -> list[Attainment]:
@@ -867,22 +1074,24 @@ def attainments(cat: Catalog, indicators: Sequence[Indicator], year: int) -> lis
         ]
         engine, _demo = load_engine(cat, [ind.code], [t.region_id for t in ts], keys)
         for t in sorted(ts, key=lambda t: t.region.code):
-            actual, as_of = year_actual(engine, ind, t.region_id, year, indicators=cat.by_code)
-            last = None
-            if as_of is not None:
-                # compare like with like: last year up to the same point of the year
-                last, _ = year_actual(engine, ind, t.region_id, year - 1, as_of.num, cat.by_code)
-            out.append(
-                Attainment(
-                    t,
-                    actual,
-                    period_label(as_of) if as_of else "",
-                    last,
-                    ind.precision,
-                    ind.direction,
-                    ind.value_type == Indicator.ValueType.PERCENT,
-                )
+            now = year_figure(engine, ind, t.region_id, year, indicators=cat.by_code)
+            a = Attainment(
+                t,
+                now.value,
+                period_label(now.as_of) if now.as_of else "",
+                None,
+                ind.precision,
+                ind.direction,
+                ind.value_type == Indicator.ValueType.PERCENT,
+                partial=now.note,
             )
+            if now.as_of is not None:
+                ly, a.like_for_like, a.compare_now = _compare(
+                    engine, ind, t.region_id, year, now, cat.by_code
+                )
+                # over the same regions and periods as this year's: that note says all
+                a.last_year, a.last_year_partial = ly.value, "" if a.like_for_like else ly.note
+            out.append(a)
     out.sort(key=lambda a: (a.target.indicator.sort_order, a.target.indicator.code, a.target.region.code))
     return out
 

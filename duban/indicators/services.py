@@ -84,6 +84,8 @@ PERIOD_INCOMPLETE = _(
 PERIOD_FIELDS = ["status", "published_at", "published_by"]
 GROUP_NAME_TAKEN = _("A region group named “%(name)s” already exists.")
 GROUP_NO_MEMBERS = _("A region group needs at least one region.")
+GROUP_CODE_TAKEN = _("The code “%(code)s” is already used by another region group.")
+TARGET_PRECISION = _("“%(indicator)s” takes at most %(n)s decimal place(s); the target %(value)s has more.")
 
 CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")
 
@@ -116,9 +118,10 @@ def _clean_indicator(
         raise InvalidInput(CODE_BAD, code="code")
     if code.lower() in calc.FUNCTIONS:
         raise InvalidInput(CODE_IS_FUNCTION % {"code": code}, code="code")
-    other = cat.by_code.get(code)
+    # codes differ in more than letter case: "fai" beside "FAI" would read as the same indicator
+    other = next((i for c, i in cat.by_code.items() if c.casefold() == code.casefold()), None)
     if other is not None and (indicator is None or other.pk != indicator.pk):
-        raise InvalidInput(CODE_TAKEN % {"code": code}, code="code")
+        raise InvalidInput(CODE_TAKEN % {"code": other.code}, code="code")
     if not name:
         raise InvalidInput(NAME_EMPTY)
     if not regions:
@@ -382,6 +385,8 @@ def region_group_save(
         taken = taken.exclude(pk=group.pk)
     if taken.exists():
         raise InvalidInput(GROUP_NAME_TAKEN % {"name": name})
+    if group is None and RegionGroup.objects.filter(code__iexact=code.strip()).exists():
+        raise InvalidInput(GROUP_CODE_TAKEN % {"code": code.strip()}, code="code")
     if group is None:
         group = RegionGroup(code=code, name=name, description=description.strip(), sort_order=sort_order)
         _full_clean(group)
@@ -478,6 +483,7 @@ def target_set(
     note: str = "",
     version: int | None = None,
 ) -> Target:
+    value = Decimal(value)
     names = {"indicator": indicator.name, "region": region.name, "value": format(value, "f")}
     if not 1990 <= year <= 2100:
         raise InvalidInput(TARGET_YEAR_BAD)
@@ -485,6 +491,8 @@ def target_set(
         raise InvalidInput(TARGET_NOT_APPLICABLE % names)
     if value < 0 and not indicator.allow_negative:
         raise InvalidInput(NEGATIVE % names)
+    if not calc.fits_precision(value, indicator.precision):
+        raise InvalidInput(TARGET_PRECISION % {**names, "n": indicator.precision})
     target = Target.objects.select_for_update().filter(indicator=indicator, region=region, year=year).first()
     fields = ["indicator", "region", "year", "value", "note"]
     if target is None:

@@ -35,6 +35,10 @@ NOT_YOURS = _("“%(indicator)s” is not an indicator your unit is responsible 
 INACTIVE = _("“%(indicator)s” is no longer in use.")
 NOT_APPLICABLE = _("“%(indicator)s” is not reported for %(region)s.")
 WRONG_PERIOD_TYPE = _("“%(indicator)s” is reported %(kind)s; %(period)s is not such a period.")
+PERIOD_NOT_BEGUN = _("%(period)s has not begun yet: its figures can be entered once it has.")
+CUMULATIVE_ABOVE_NEXT = _(
+    "“%(indicator)s” is cumulative (year to date): %(value)s is above the %(next_period)s figure %(next)s, which would then fall."
+)
 PERIOD_LOCKED = _(
     "%(period)s has been published and is locked. Ask the office (督办管理员) to reopen it before changing figures."
 )
@@ -95,7 +99,7 @@ class Entry:
     region: Region
     period: calc.PeriodKey
     value: Decimal | None  # None clears the figure (the grid's emptied cell)
-    note: str = ""
+    note: str | None = ""  # None keeps the figure's current note (an import without a note for it)
     version: int | None = None
     ref: dict = field(default_factory=dict)
 
@@ -193,6 +197,7 @@ def _load_existing(
     for k in keys:
         window.update(_history_window(k))
         window.add(k.shift(-calc.HISTORY_PERIODS[k.kind] - 1))  # a cumulative figure's oldest increase
+        window.add(k.shift(1))  # a cumulative figure may not rise above the next period's
     periods = Period.objects.for_keys(window)
     if not periods:
         return {}, {}
@@ -258,6 +263,7 @@ def check_entries(entries: Sequence[Entry], *, acc: Access | None) -> Checked:
         in_batch[(e.indicator.id, e.region.id, e.period)] = e.value
     windows = {k: _history_window(k) for k in periods_keys}
     rolled_up = _rolled_up({e.indicator for e in entries}, applies)
+    today_key = calc.current_ordinals(timezone.localdate())
 
     def figure(ind_id: int, reg_id: int, k: calc.PeriodKey):
         v = in_batch.get((ind_id, reg_id, k))
@@ -301,6 +307,9 @@ def check_entries(entries: Sequence[Entry], *, acc: Access | None) -> Checked:
             rule = Indicator.Aggregation(ind.aggregation).label
             err(ROLLED_UP % {**names(e), "rule": str(rule).lower()}, "rolled_up")
             continue
+        if e.period.ordinal > today_key[e.period.kind]:
+            err(PERIOD_NOT_BEGUN % names(e), "future")
+            continue
         period = periods.get(e.period)
         if period is not None and period.is_locked:
             err(PERIOD_LOCKED % names(e), "locked")
@@ -324,10 +333,27 @@ def check_entries(entries: Sequence[Entry], *, acc: Access | None) -> Checked:
         if not calc.fits_precision(e.value, ind.precision):
             err(TOO_MANY_DECIMALS % {**names(e), "n": ind.precision}, "precision")
             continue
-        if current is not None and current.value == e.value and current.note == e.note.strip():
+        if (
+            current is not None
+            and current.value == e.value
+            and (e.note is None or current.note == e.note.strip())
+        ):
             continue  # unchanged: nothing to check
-        if ind.is_cumulative and not e.period.first_of_year and not ind.allow_negative:
-            prev = figure(ind.id, e.region.id, e.period.prev())
+        if ind.is_cumulative and not ind.allow_negative:
+            prev = figure(ind.id, e.region.id, e.period.prev()) if not e.period.first_of_year else None
+            nxt_key = e.period.shift(1)
+            nxt = figure(ind.id, e.region.id, nxt_key) if not nxt_key.first_of_year else None
+            if nxt is not None and e.value > Decimal(str(nxt)):
+                err(
+                    CUMULATIVE_ABOVE_NEXT
+                    % {
+                        **names(e),
+                        "next_period": period_label(nxt_key),
+                        "next": calc.fmt(Decimal(str(nxt)), ind.precision),
+                    },
+                    "cumulative",
+                )
+                continue
             if prev is not None and e.value < Decimal(str(prev)):
                 err(
                     CUMULATIVE_BELOW
@@ -360,7 +386,9 @@ def check_entries(entries: Sequence[Entry], *, acc: Access | None) -> Checked:
                     "low": calc.fmt(far.low, ind.precision),
                     "high": calc.fmt(far.high, ind.precision),
                 }
-                warnings.append(Problem(i, str(message), "outlier", {"confirmed": bool(e.note.strip())}))
+                warnings.append(
+                    Problem(i, str(message), "outlier", {"confirmed": bool((e.note or "").strip())})
+                )
             continue
         past = [v for k in windows[e.period] if (v := history.get((ind.id, e.region.id, k))) is not None]
         far = calc.outlier(e.value, past)
@@ -378,7 +406,7 @@ def check_entries(entries: Sequence[Entry], *, acc: Access | None) -> Checked:
                         }
                     ),
                     "outlier",
-                    {"confirmed": bool(e.note.strip())},
+                    {"confirmed": bool((e.note or "").strip())},
                 )
             )
     return Checked(errors, warnings, stale, existing, periods)
@@ -507,7 +535,7 @@ def values_save(
     user_id = user.pk if user else None
     for e in entries:
         key = (e.indicator.id, e.region.id, e.period)
-        note = e.note.strip()[:300]
+        note = (current_note(checked, e) if e.note is None else e.note).strip()[:300]
         value = calc.quantize(e.value, e.indicator.precision) if e.value is not None else None
         current = checked.existing.get(key)
         if current is None and value is None:
@@ -581,6 +609,11 @@ def values_save(
             codes=touched["codes"], regions=touched["regions"], periods=touched["periods"]
         )
     return result
+
+
+def current_note(checked: Checked, e: Entry) -> str:
+    current = checked.existing.get((e.indicator.id, e.region.id, e.period))
+    return current.note if current is not None else ""
 
 
 def _only(ids: set[int | None]) -> int | None:

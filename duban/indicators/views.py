@@ -43,6 +43,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "period": period,
         "period_label": period_label(period),
         "percent": round(100 * entered / expected) if expected else 100,
+        "expected": expected,
+        "all_units": acc.sees_everything,  # else only the user's own units' indicators
         "lagging": [u for u in units if u.percent < 100][:6],
         "has_demo": any(i.is_demo for i in visible),
         "open_periods": Period.objects.filter(status=Period.Status.OPEN).count(),
@@ -104,9 +106,15 @@ def indicator_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         .select_related("region", "period", "entered_by")
         .order_by("-period__year", "-period__num", "region__code")[:RECENT_FIGURES]
     )
+    entry_url = ""
+    if can_write and ind.responsible_unit_id:
+        # the responsible unit's grid, at the indicator's latest period
+        query = {"unit": ind.responsible_unit_id, "period": _default_period(ind.period_type).code}
+        entry_url = reverse("indicator-entry") + "?" + urlencode(query)
     ctx = {
         "ind": ind,
-        "can_write": can_write,
+        "can_write": bool(entry_url),
+        "entry_url": entry_url,
         "regions": [cat.regions[r] for r in cat.applies.get(ind.pk, [])],
         "inputs": [cat.by_code[c] for c in inputs if c in cat.by_code],
         "readers": [cat.by_code[c] for c in readers if c in cat.by_code],
@@ -435,6 +443,8 @@ def targets(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "year": year,
+            "has_partial": any(a.partial or a.last_year_note for a in rows),
+            "partial_footnote": selectors.TARGETS_FOOTNOTE,
             "form": form,
             "is_admin": acc.is_admin,
             "years": range(year - 2, year + 3),

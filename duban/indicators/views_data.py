@@ -25,7 +25,7 @@ from duban.indicators.access import (
 from duban.indicators.catalog import Catalog, load_catalog
 from duban.indicators.forms import ImportForm
 from duban.indicators.importer import import_batch_confirm, import_batch_create
-from duban.indicators.models import ImportBatch, Indicator, Period, Region, period_label
+from duban.indicators.models import ImportBatch, Indicator, Period, Region, Value, period_label
 from duban.org.access import access_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -114,6 +114,7 @@ def entry(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     ctx = {
         "grid": grid,
+        "partial_footnote": selectors.PARTIAL_FOOTNOTE,
         "units": units,
         "unit": unit,
         "period": period,
@@ -147,7 +148,13 @@ def entry_row_save(
     cat.applies.prefetch(i.pk for i in indicators)
     if region is None or not any(region_id in cat.applies.get(i.pk, []) for i in indicators):
         raise Http404
-    note = request.POST.get("note", "").strip()
+    # an empty note keeps each figure's own note; a note typed applies to the row's changed figures
+    note = request.POST.get("note", "").strip() or None
+    saved = dict(
+        Value.objects.filter(
+            indicator__in=indicators, region_id=region_id, period__code=key.code
+        ).values_list("indicator_id", "value")
+    )
     entries: list[values.Entry] = []
     errors: dict[int, str] = {}
     for ind in indicators:
@@ -170,7 +177,7 @@ def entry_row_save(
                 region,
                 key,
                 value,
-                note=note,
+                note=note if saved.get(ind.pk) != value else None,
                 version=int(version) if version.isdigit() else 0,
                 ref={"indicator": ind.pk},
             )
@@ -225,7 +232,7 @@ def entry_row_save(
         "row_level": level,
         # on a refusal the user's figures stay in the inputs, so nothing typed is lost; on a
         # stale or locked row the cells show the current figures and the user's own beside them
-        "note": note if level != "success" else "",
+        "note": (note or "") if level != "success" else "",
     }
     html = render_to_string("indicators/entry.html#grid-row", context, request)
     # the roll-ups above the row follow its figures: htmx swaps those cells in by their ids
@@ -338,9 +345,7 @@ def upload_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except DubanError as e:
         messages.error(request, str(e.message))
     else:
-        if batch.status == ImportBatch.Status.IMPORTED:
-            messages.success(request, _("Imported."))
-        else:
+        if batch.status != ImportBatch.Status.IMPORTED:  # the page itself says it was imported
             messages.error(request, _("Not imported yet: every flagged figure needs a note."))
     return redirect("indicator-import-detail", pk=batch.pk)
 
@@ -359,6 +364,9 @@ def _pick_indicator(request, visible: list[Indicator]) -> Indicator | None:
 
 
 def _range(request, ind: Indicator) -> list[calc.PeriodKey]:
+    """The periods asked for; the indicator's default range when none are, or when they are of
+    another type than the indicator's — switching from a monthly indicator to a quarterly one
+    keeps the months in the boxes, and the quarterly one then opens on its own latest quarters."""
     given = request.GET.get("from") and request.GET.get("to")
     default = None if given else selectors.default_range(ind.period_type)
     first = _period_param(request, "from", default[0] if default else None)
@@ -366,11 +374,6 @@ def _range(request, ind: Indicator) -> list[calc.PeriodKey]:
     if first is None or last is None:
         return []
     if first.kind != ind.period_type or last.kind != ind.period_type:
-        messages.error(
-            request,
-            _("Choose periods of the indicator's own type (%(kind)s).")
-            % {"kind": ind.get_period_type_display()},
-        )
         default = selectors.default_range(ind.period_type)
         if default is None:
             return []
@@ -402,6 +405,7 @@ def pivot(request: AuthenticatedHttpRequest) -> HttpResponse:
     ind = _pick_indicator(request, visible)
     table = None
     period = None
+    keys: list[calc.PeriodKey] = []
     if mode == "indicators":
         chosen = ind if request.GET.get("indicator") else None
         period = (
@@ -438,14 +442,17 @@ def pivot(request: AuthenticatedHttpRequest) -> HttpResponse:
             "table": table,
             "mode": mode,
             "period": period.code if period else "",
-            "range": _range_codes(request, ind) if ind else ("", ""),
+            "range": _range_codes(request, ind, keys) if ind else ("", ""),
             "subtitle": subtitle,
         },
     )
     return render(request, "indicators/pivot.html", ctx)
 
 
-def _range_codes(request, ind) -> tuple[str, str]:
+def _range_codes(request, ind, keys: list[calc.PeriodKey] | None = None) -> tuple[str, str]:
+    """What the range boxes show: the periods actually used, else what was asked for."""
+    if keys:
+        return keys[0].code, keys[-1].code
     if request.GET.get("from") and request.GET.get("to"):
         return request.GET["from"], request.GET["to"]
     default = selectors.default_range(ind.period_type)
@@ -463,6 +470,7 @@ def chart(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = request.GET.get("scope", "top")
     ind = _pick_indicator(request, visible)
     data = None
+    keys: list[calc.PeriodKey] = []
     if ind is not None:
         keys = _range(request, ind)
         region_ids = selectors.scope_regions(cat, scope, [ind])
@@ -470,14 +478,15 @@ def chart(request: AuthenticatedHttpRequest) -> HttpResponse:
             data = selectors.series(cat, ind, region_ids, keys)
     if request.GET.get("format") == "xlsx" and data is not None:
         scope_label = dict(selectors.scope_choices(cat)).get(scope, "")
-        return exports.xlsx_response(*exports.chart_workbook(data, f"{_('Time series')} · {scope_label}"))
+        title = _("Time series")  # not inside the f-string, where makemessages cannot see it
+        return exports.xlsx_response(*exports.chart_workbook(data, f"{title} · {scope_label}"))
     ctx = _filters(
         request,
         cat,
         visible,
         ind,
         scope,
-        {"chart": data, "range": _range_codes(request, ind) if ind else ("", "")},
+        {"chart": data, "range": _range_codes(request, ind, keys) if ind else ("", "")},
     )
     return render(request, "indicators/chart.html", ctx)
 
@@ -499,13 +508,10 @@ def map_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             or selectors.latest_period_with_figures(ind.period_type, [ind.pk])
             or _default_period(ind.period_type)
         )
-        if period.kind != ind.period_type:
-            messages.error(
-                request,
-                _("Choose periods of the indicator's own type (%(kind)s).")
-                % {"kind": ind.get_period_type_display()},
+        if period.kind != ind.period_type:  # another indicator chosen: its own latest period
+            period = selectors.latest_period_with_figures(ind.period_type, [ind.pk]) or _default_period(
+                ind.period_type
             )
-            period = _default_period(ind.period_type)
         data = selectors.map_data(cat, ind, period, level)
     if request.GET.get("format") == "xlsx" and data is not None:
         return exports.xlsx_response(*exports.map_workbook(data))
@@ -562,6 +568,7 @@ def completeness(request: AuthenticatedHttpRequest) -> HttpResponse:
         "expected": expected,
         "entered": entered,
         "percent": round(100 * entered / expected) if expected else 100,
+        "all_units": access_for(request.user).sees_everything,  # else only the user's own units
         "prev_period": period.prev().code,
         "next_period": period.shift(1).code,
         "query": request.GET.urlencode(),

@@ -3,6 +3,7 @@ confirmed by a note), then a leader reads the pivot, the trend chart and the map
 
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
@@ -13,6 +14,7 @@ from duban.indicators.catalog import load_catalog
 from duban.indicators.demo import load_demo_indicators
 from duban.indicators.excel import entry_template as template_bytes
 from duban.indicators.models import RegionGroup, Value
+from duban.indicators.values import Entry, values_save
 from duban.org.demo import DEMO_PASSWORD, load_demo_org
 
 
@@ -107,7 +109,7 @@ def test_a_leader_cannot_enter_and_an_admin_publishes_a_period(page, screenshot,
     expect(page.locator(".msg-success")).to_contain_text("已发布并锁定")
     screenshot("indicators-periods")
     page.goto("/indicators/completeness/?period=2014-12")
-    expect(page.locator("#completeness")).to_contain_text("珲春市人民政府")
+    expect(page.locator("#completeness")).to_contain_text("珲春市政府")  # short names, as in the dictionary
     screenshot("indicators-completeness")
     page.goto("/indicators/targets/?year=2014")
     expect(page.locator("#target-table")).to_contain_text("长春市")
@@ -232,3 +234,107 @@ def test_partial_totals_are_marked_and_empty_views_say_so(page, screenshot, demo
     gdp = page.locator("#target-table tr", has_text="地区生产总值").filter(has_text="长春市")
     expect(gdp.locator("td.met")).to_have_text("100.0%")
     screenshot("indicators-targets-rounded")
+
+
+def map_option(page, path):
+    return page.evaluate(
+        f"() => window.echarts.getInstanceByDom(document.getElementById('map')).getOption(){path}"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unsaved_figures_ask_before_leaving_the_grid(page, screenshot, demo):
+    login(page, "fgw-reporter")
+    page.goto("/indicators/entry/?period=2014-12")
+    district = page.locator("tr", has_text="南关区").first
+    cell = district.get_by_label("南关区 固定资产投资")
+    cell.fill(f"{float(cell.input_value()) + 1:.2f}")
+    asked = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    page.get_by_role("link", name="下期").click()
+    page.wait_for_timeout(300)
+    assert "尚未保存" in asked[0]
+    assert page.url.endswith("period=2014-12")  # stayed, with the figure typed
+    expect(cell).not_to_have_value("")
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    page.locator("input[name=period]").fill("2014-11")
+    page.locator("input[name=period]").press("Enter")
+    page.wait_for_timeout(300)
+    assert len(asked) == 2 and page.url.endswith("period=2014-12")
+    expect(page.locator("input[name=period]")).to_have_value("2014-12")  # back to the grid's own
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("link", name="上期").click()
+    page.wait_for_url("**period=2014-11")
+    # nothing typed: no question
+    page.get_by_role("link", name="下期").click()
+    page.wait_for_url("**period=2014-12")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_targets_map_and_chart_show_partial_and_single_figures_plainly(page, screenshot, demo):
+    cat = load_catalog()
+    fai = cat.by_code["FAI"]
+    counties = ["222401", "222402", "222403"]
+    regions = {r.code: r for r in cat.regions.values()}
+    last = {
+        v.region.code: v.value
+        for v in Value.objects.filter(indicator=fai, period__code="2014-11", region__code__in=counties)
+    }
+    values_save(
+        actor=None,
+        entries=[
+            Entry(
+                fai,
+                regions[c],
+                calc.parse_period("2014-12"),
+                calc.quantize(last[c] * Decimal("1.1"), 2),
+                note="测试",
+            )
+            for c in counties
+        ],
+    )
+    login(page, "leader")
+    page.goto("/indicators/targets/?year=2014")
+    yanbian = page.locator("#target-table tr", has_text="固定资产投资").filter(has_text="延边朝鲜族自治州")
+    expect(yanbian.locator("td.partial").first).to_have_attribute("title", re.compile("已报送 3 个"))
+    expect(page.locator("#targets-partial")).to_contain_text("同口径")
+    screenshot("indicators-targets-partial")
+
+    # 延边's December is 3 of 8 counties: hatched on the map, * on its name
+    page.goto(f"/indicators/map/?indicator={fai.pk}&period=2014-12")
+    expect(page.locator("#map[data-ready='1']")).to_have_count(1)
+    item = map_option(page, ".series[0].data.find(d => d.name === '延边朝鲜族自治州')")
+    assert item["itemStyle"]["decal"]
+    expect(page.locator("#map-partial")).to_contain_text("斜线")
+    page.wait_for_timeout(600)
+    screenshot("indicators-map-partial-hatched")
+
+    # one region with a figure: its figure, not a made-up range
+    market = cat.by_code["MARKET"]
+    page.goto(f"/indicators/map/?indicator={market.pk}&period=2014-11")
+    expect(page.locator("#map[data-ready='1']")).to_have_count(1)
+    vm = map_option(page, ".visualMap[0]")
+    assert vm["type"] == "piecewise" and len(vm["pieces"]) == 1
+    page.wait_for_timeout(600)
+    screenshot("indicators-map-single")
+
+    page.goto(f"/indicators/chart/?indicator={fai.pk}&scope=applies")
+    expect(page.locator("#chart canvas")).to_have_count(1)
+    expect(page.locator("#chart-legend")).to_contain_text("黑色虚线")
+    opt = "() => window.echarts.getInstanceByDom(document.getElementById('chart')).getOption()"
+    total = page.evaluate(opt + ".series.find(s => s.lineStyle.type === 'dashed')")
+    assert total["lineStyle"]["color"] == "#111"
+    assert page.evaluate(opt + ".yAxis[0].min") == 0
+    page.wait_for_timeout(600)
+    screenshot("indicators-chart-total")
+    page.goto(f"/indicators/chart/?indicator={market.pk}")
+    expect(page.locator("#chart canvas")).to_have_count(1)
+    expect(page.locator(".card")).not_to_contain_text("虚线")
+
+    # a quarterly indicator chosen on the pivot: its own quarters, no complaint
+    page.goto(f"/indicators/pivot/?indicator={fai.pk}&from=2014-01&to=2014-12")
+    page.locator("select[name=indicator]").select_option(label="地区生产总值（亿元）")
+    page.wait_for_url(re.compile(rf"indicator={cat.by_code['GDP'].pk}"))
+    expect(page.locator(".msg-error")).to_have_count(0)
+    expect(page.locator("input[name=from]")).to_have_value(re.compile(r"-Q\d$"))
+    expect(page.locator("#pivot thead")).to_contain_text("季度")

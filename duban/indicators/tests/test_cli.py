@@ -76,6 +76,12 @@ class ImportCommandTests(CliTestCase):
         self.run_cmd("template", "--out", str(out))
         self.assertIn("nobody", self.fails("import", str(out), "--user", "nobody"))
 
+    def test_a_read_only_user_is_told_so_once(self):
+        out = self.tmp / "f.xlsx"
+        self.run_cmd("template", "--out", str(out))
+        message = self.fails("import", str(out), "--user", self.leader.username)
+        self.assertIn(" / ", message)
+
 
 class RecomputeCommandTests(CliTestCase):
     def test_it_recomputes_one_derived_indicator_in_one_period(self):

@@ -101,6 +101,44 @@ class ChangedSinceDownloadTests(ImportTestCase):
         self.assertFalse(report.imported)
         self.assertIn("610.00", report.errors[0]["message"])
 
+    def test_an_untouched_template_keeps_the_notes_and_an_emptied_cell_clears_its_figure(self):
+        v = Value.objects.get(indicator=self.fai, region__code="220102", period__code="2014-05")
+        values.values_save(
+            actor=self.admin,
+            entries=[
+                self.entry(self.fai, "220102", "2014-05", v.value, note="新项目集中入统", version=v.version)
+            ],
+        )
+        wb = self.template("2014-05")
+        notes = wb.worksheets[3]
+        self.assertIn(
+            ["2014-05", "220102", "FAI", "新项目集中入统"],
+            [list(r) for r in notes.iter_rows(min_row=2, values_only=True)],
+        )
+        report = values_import(actor=self.reporter, data=self.save(wb))
+        self.assertEqual((report.updated, report.unchanged), (0, 2))
+        # with the notes sheet emptied the notes stay too: an import only sets the notes it carries
+        notes.delete_rows(2, notes.max_row)
+        ws = wb.worksheets[0]
+        ws[self.cell_of(ws, "220103", "FAI")] = None  # the user deletes a figure
+        report = values_import(actor=self.reporter, data=self.save(wb))
+        self.assertTrue(report.imported, report.errors)
+        self.assertEqual((report.cleared, report.unchanged), (1, 1))
+        self.assertEqual(Value.objects.get(pk=v.pk).note, "新项目集中入统")
+        self.assertFalse(
+            Value.objects.filter(indicator=self.fai, region__code="220103", period__code="2014-05").exists()
+        )
+
+    def test_cities_summed_from_their_districts_are_not_cells_to_fill(self):
+        ws = self.template("2014-05").worksheets[0]
+        city = ws[self.cell_of(ws, "220100", "FAI")]
+        self.assertIsNone(city.value)
+        self.assertEqual(city.fill.fgColor.rgb[-6:], "E4ECF7")
+        self.assertIsNotNone(city.comment)
+        self.assertEqual(
+            ws[self.cell_of(ws, "220102", "FAI")].fill.fgColor.rgb[-6:], "FFF9E6"
+        )  # a district: to fill
+
     def test_a_dry_run_says_what_would_change(self):
         wb = self.template("2014-05")
         ws = wb.worksheets[0]

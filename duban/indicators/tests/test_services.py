@@ -139,6 +139,37 @@ class ValueSaveTests(IndicatorTestCase):
         )
         self.assertEqual((result.written, result.unchanged), (0, 1))
 
+    def test_a_cumulative_figure_may_not_rise_above_the_next_period(self):
+        values.values_save(actor=self.reporter, entries=[self.entry(self.fai, NANGUAN, "2014-06", 660)])
+        v = Value.objects.get(indicator=self.fai, region__code=NANGUAN, period__code="2014-05")
+        with self.assertRaises(values.ValuesInvalid) as e:
+            values.values_save(
+                actor=self.reporter,
+                entries=[self.entry(self.fai, NANGUAN, "2014-05", 700, version=v.version)],
+            )
+        self.assertEqual(e.exception.extra["errors"][0]["code"], "cumulative")
+        self.assertIn("660.00", e.exception.extra["errors"][0]["message"])
+
+    def test_a_period_that_has_not_begun_cannot_be_entered(self):
+        with self.assertRaises(values.ValuesInvalid) as e:
+            values.values_save(actor=self.reporter, entries=[self.entry(self.fai, NANGUAN, "2099-01", 1)])
+        self.assertEqual(e.exception.extra["errors"][0]["code"], "future")
+        self.assertFalse(Period.objects.filter(code="2099-01").exists())
+
+    def test_a_save_without_a_note_keeps_the_figures_note(self):
+        values.values_save(
+            actor=self.reporter, entries=[self.entry(self.fai, NANGUAN, "2014-05", 551, note="核实")]
+        )
+        values.values_save(
+            actor=self.reporter, entries=[self.entry(self.fai, NANGUAN, "2014-05", 552, note=None)]
+        )
+        v = Value.objects.get(indicator=self.fai, region__code=NANGUAN, period__code="2014-05")
+        self.assertEqual((v.value, v.note), (D(552), "核实"))
+        result = values.values_save(
+            actor=self.reporter, entries=[self.entry(self.fai, NANGUAN, "2014-05", 552, note=None)]
+        )
+        self.assertEqual(result.unchanged, 1)
+
     def test_a_stale_version_is_refused_and_nothing_is_written(self):
         with self.assertRaises(StaleEdit):
             values.values_save(
@@ -169,9 +200,20 @@ class ValueSaveTests(IndicatorTestCase):
         codes = [p["code"] for p in e.exception.extra["errors"]]
         self.assertEqual(
             codes,
-            ["negative", "precision", "cumulative", "not_yours", "derived", "not_applicable", "period_type"],
+            # June's 660 above July's 100 is listed too: either figure may be the wrong one
+            [
+                "cumulative",
+                "negative",
+                "precision",
+                "cumulative",
+                "not_yours",
+                "derived",
+                "not_applicable",
+                "period_type",
+            ],
         )
-        self.assertIn("660.00", e.exception.extra["errors"][2]["message"])
+        self.assertIn("100.00", e.exception.extra["errors"][0]["message"])
+        self.assertIn("660.00", e.exception.extra["errors"][3]["message"])
         self.assertIsNone(figure(self.fai, NANGUAN, "2014-06"))
 
     def test_a_figure_far_outside_its_history_needs_a_note(self):
@@ -243,6 +285,12 @@ class SelectorTests(IndicatorTestCase):
         growth = pivot_regions_by_periods(cat, self.fai_yoy, regions, [month("2014-05")])
         self.assertEqual(growth.total.cells[0].text, "10.0")
 
+    def test_a_period_not_yet_begun_never_becomes_the_default(self):
+        from duban.indicators.selectors import latest_period
+
+        Period.objects.create(code="2099-01", kind="month", year=2099, num=1)  # written before the check
+        self.assertEqual(latest_period("month").code, "2014-05")
+
     def test_completeness_lists_what_each_unit_has_not_entered(self):
         cat = load_catalog()
         rows = completeness(cat, list(Indicator.objects.all()), month("2014-05"))
@@ -296,6 +344,33 @@ class TargetAndGroupTests(IndicatorTestCase):
             services.target_set(
                 actor=self.admin, indicator=self.fai, region=self.regions[HUNCHUN], year=2014, value=D(1)
             )
+
+    def test_codes_that_differ_only_in_case_targets_too_precise_and_taken_group_codes_are_refused(self):
+        with self.assertRaises(InvalidInput) as e:
+            services.indicator_create(
+                actor=self.admin,
+                code="fai",
+                name="重复",
+                responsible_unit=self.unit,
+                regions=[self.regions[NANGUAN]],
+            )
+        self.assertIn("FAI", str(e.exception.message))
+        with self.assertRaises(InvalidInput):
+            services.target_set(
+                actor=self.admin,
+                indicator=self.fai,
+                region=self.regions[NANGUAN],
+                year=2014,
+                value=D("600.123"),
+            )
+        services.region_group_save(
+            actor=self.admin, code="cjt", name="长吉图", members=[self.regions[NANGUAN]]
+        )
+        with self.assertRaises(InvalidInput) as e:
+            services.region_group_save(
+                actor=self.admin, code="CJT", name="另一组", members=[self.regions[NANGUAN]]
+            )
+        self.assertIn("CJT", str(e.exception.message))
 
     def test_region_groups_are_data_the_office_edits(self):
         g = services.region_group_save(

@@ -117,6 +117,7 @@ class Command(DubanCommand):
         return calc.PeriodKey(today.year, kind, today.month if kind == calc.MONTH else 1)
 
     def handle_import(self, *, file, dry_run, user, **_):
+        from duban.indicators.access import require_entry_role
         from duban.indicators.importer import values_import
 
         actor = None
@@ -124,6 +125,10 @@ class Command(DubanCommand):
             actor = User.objects.filter(username=user).first()
             if actor is None:
                 raise CommandError(f"没有用户 / no user “{user}”")
+            try:
+                require_entry_role(actor)  # a read-only user gets one line, not one per figure
+            except DubanError as e:
+                raise CommandError(e.bilingual()) from None
         path = Path(file)
         if not path.is_file():
             raise NotFound(NO_SUCH_FILE, params={"path": file})

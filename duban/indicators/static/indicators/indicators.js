@@ -105,7 +105,10 @@
       legend: { type: "scroll", top: 0 },
       grid: { left: 80, right: 30, top: 50, bottom: 40 },
       xAxis: { type: "category", data: data.periods, boundaryGap: false },
-      yAxis: { type: "value", name: data.unit, scale: true, axisLabel: { formatter: tick } },
+      // a sum starts at 0, so a line's height reads as its size; rates and averages zoom in
+      yAxis: data.zero_based
+        ? { type: "value", name: data.unit, min: 0, scale: false, axisLabel: { formatter: tick } }
+        : { type: "value", name: data.unit, scale: true, axisLabel: { formatter: tick } },
       series: data.series.map(function (s) {
         return {
           name: s.name,
@@ -118,12 +121,24 @@
           }),
           connectNulls: false,
           symbolSize: 5,
-          lineStyle: s.total ? { width: 3, type: "dashed" } : { width: 2 },
+          // the total: black and dashed, a colour no region line has
+          itemStyle: s.total ? { color: "#111" } : undefined,
+          lineStyle: s.total ? { width: 3, type: "dashed", color: "#111" } : { width: 2 },
+          z: s.total ? 3 : 2,
         };
       }),
     });
     window.addEventListener("resize", function () { chart.resize(); });
   }
+
+  // white diagonal hatching over a region's colour: its figure lacks some of the regions below
+  var PARTIAL_DECAL = {
+    symbol: "rect",
+    color: "rgba(255, 255, 255, 0.75)",
+    dashArrayX: [1, 0],
+    dashArrayY: [3, 4],
+    rotation: -Math.PI / 4,
+  };
 
   // <div data-map="json-id" data-geo="url">: a choropleth of Jilin, offline GeoJSON.
   function drawMap(el) {
@@ -153,27 +168,45 @@
               return text;
             },
           },
-          visualMap: {
-            min: data.min,
-            max: data.max === data.min ? data.min + 1 : data.max,
-            left: 20,
-            bottom: 20,
-            text: [el.dataset.high, el.dataset.low],
-            calculable: true,
-            precision: data.precision,
-            formatter: function (v) { return fmt(v, data.precision); },
-            inRange: { color: ["#e8f0fb", "#7aa6dc", "#1d4f91"] },
-          },
+          // one figure (or all equal): one colour and that figure, not a made-up range
+          visualMap: data.max === data.min
+            ? {
+              type: "piecewise",
+              pieces: [{ min: data.min, max: data.max, label: fmt(data.min, data.precision) }],
+              left: 20,
+              bottom: 20,
+              inRange: { color: ["#1d4f91"] },
+            }
+            : {
+              min: data.min,
+              max: data.max,
+              left: 20,
+              bottom: 20,
+              text: [el.dataset.high, el.dataset.low],
+              calculable: true,
+              precision: data.precision,
+              formatter: function (v) { return fmt(v, data.precision); },
+              inRange: { color: ["#e8f0fb", "#7aa6dc", "#1d4f91"] },
+            },
           series: [{
             type: "map",
             map: name,
             roam: true,
             layoutCenter: ["50%", "50%"],
             layoutSize: "95%",
-            label: { show: data.level === "prefecture", fontSize: 11 },
+            label: {
+              show: data.level === "prefecture",
+              fontSize: 11,
+              formatter: function (p) { return byName[p.name] && byName[p.name].partial ? p.name + " *" : p.name; },
+            },
             emphasis: { label: { show: true } },
             itemStyle: { borderColor: "#fff", borderWidth: 0.8, areaColor: "#f0f0f0" },
-            data: data.data.map(function (d) { return { name: d.name, value: d.value }; }),
+            // an incomplete total is hatched over its colour and marked *, explained in the legend
+            data: data.data.map(function (d) {
+              return d.partial
+                ? { name: d.name, value: d.value, itemStyle: { borderColor: "#b3261e", borderWidth: 1.5, decal: PARTIAL_DECAL } }
+                : { name: d.name, value: d.value };
+            }),
           }],
         });
         el.dataset.ready = "1";
