@@ -1,5 +1,4 @@
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from duban.indicators import calc
@@ -14,23 +13,13 @@ GROUP_CODE_INVALID = _(
 )
 
 
-class LabelSuffix:
-    """Labels end in the full-width colon in Chinese (代码：) and in ":" in English: Django's own
-    Chinese catalogue keeps the ASCII colon."""
-
-    def __init__(self, *args, **kwargs):
-        if "label_suffix" not in kwargs and (get_language() or "").lower().startswith("zh"):
-            kwargs["label_suffix"] = "："
-        super().__init__(*args, **kwargs)
-
-
 class RegionChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Region) -> str:
         indent = {"province": "", "prefecture": "　", "county": "　　"}.get(obj.level, "")
         return f"{indent}{obj.code} {obj.name}"
 
 
-class IndicatorForm(LabelSuffix, forms.Form):
+class IndicatorForm(forms.Form):
     code = forms.CharField(
         label=_("Code"),
         max_length=40,
@@ -99,7 +88,7 @@ class IndicatorForm(LabelSuffix, forms.Form):
         return self.cleaned_data["code"].strip()
 
 
-class RegionGroupForm(LabelSuffix, forms.Form):
+class RegionGroupForm(forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=40, error_messages={"invalid": GROUP_CODE_INVALID})
     name = forms.CharField(label=_("Name"), max_length=60)
     description = forms.CharField(label=_("Group description"), max_length=300, required=False)
@@ -110,7 +99,7 @@ class RegionGroupForm(LabelSuffix, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class TargetForm(LabelSuffix, forms.Form):
+class TargetForm(forms.Form):
     indicator = forms.ModelChoiceField(
         label=_("Indicator"), queryset=Indicator.objects.all(), empty_label="—"
     )
@@ -120,7 +109,7 @@ class TargetForm(LabelSuffix, forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
-class ImportForm(LabelSuffix, forms.Form):
+class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel workbook (.xlsx)"))
 
     def clean_file(self):
