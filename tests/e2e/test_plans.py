@@ -18,7 +18,7 @@ def test_import_assign_export_edit_reimport(page, screenshot, tmp_path):
     page.get_by_role("link", name="工作要点", exact=True).click()
     page.get_by_role("link", name="导入工作要点文件").click()
     page.get_by_label("工作要点文件").set_input_files(str(SEED))
-    page.get_by_label("年度:", exact=True).fill("2014")
+    page.get_by_label("年度：", exact=True).fill("2014")
     page.get_by_role("button", name="解析文件").click()
     page.get_by_role("heading", name="核对解析结果").wait_for()
     expect(page.locator("#preview-tree .pv-item")).to_have_count(45)

@@ -26,7 +26,7 @@ def test_write_approve_return_revise_accept(page, screenshot):
     page.get_by_role("link", name="进展报送").click()
     screenshot("reports-my-list")
     page.goto(url)
-    page.get_by_label("完成百分比:", exact=True).fill("60")
+    page.get_by_label("完成百分比：", exact=True).fill("60")
     page.get_by_label("进展情况").fill("已完成方案编制并报省政府审定，正在组织实施。")
     page.get_by_label("存在问题").fill("配套资金尚未完全落实。")
     screenshot("report-writing")
