@@ -82,6 +82,24 @@ class IndicatorTestCase(BaseTestCase):
                     )
         values.values_save(actor=None, entries=entries)
 
+    def quarterly_gdp(self, code: str, figures: dict[str, int]):
+        """A cumulative quarterly indicator at 南关区 with figures by quarter ("2014-Q4": 9)."""
+        gdp = services.indicator_create(
+            actor=None,
+            code=code,
+            name="地区生产总值",
+            period_type="quarter",
+            accumulation="cumulative",
+            responsible_unit=self.unit,
+            regions=[self.regions[NANGUAN]],
+        )
+        entries = [
+            values.Entry(gdp, self.regions[NANGUAN], calc.parse_period(q), Decimal(v))
+            for q, v in figures.items()
+        ]
+        values.values_save(actor=None, entries=entries)
+        return gdp
+
     def entry(self, ind, region_code, period, value, **kw) -> values.Entry:
         figure = Decimal(str(value)) if value is not None else None
         return values.Entry(ind, self.regions[region_code], month(period), figure, **kw)

@@ -202,19 +202,7 @@ class DetailPageTests(IndicatorTestCase):
 
 class PivotDefaultTests(IndicatorTestCase):
     def test_indicators_by_regions_opens_on_the_latest_month_with_figures(self):
-        gdp = services.indicator_create(
-            actor=None,
-            code="AAA_GDP",
-            name="地区生产总值",
-            period_type="quarter",
-            accumulation="cumulative",
-            responsible_unit=self.unit,
-            regions=[self.regions[NANGUAN]],
-        )
-        values.values_save(
-            actor=None,
-            entries=[values.Entry(gdp, self.regions[NANGUAN], calc.parse_period("2014-Q4"), Decimal(9))],
-        )
+        gdp = self.quarterly_gdp("AAA_GDP", {"2014-Q4": 9})
         Period.objects.create(code="2014-08", kind="month", year=2014, num=8)  # a period with no figures
         self.login(self.admin)
         r = self.client.get(reverse("indicator-pivot") + "?mode=indicators")

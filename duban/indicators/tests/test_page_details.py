@@ -8,7 +8,7 @@ from decimal import Decimal as D
 from django.urls import reverse
 from django.utils import translation
 
-from duban.indicators import calc, selectors, services, values
+from duban.indicators import calc, selectors, values
 from duban.indicators.catalog import load_catalog
 from duban.indicators.forms import GROUP_CODE_INVALID, RegionGroupForm, TargetForm
 from duban.indicators.models import Value
@@ -57,22 +57,7 @@ class EntryGridDisplayTests(IndicatorTestCase):
 
 class RangeSwitchTests(IndicatorTestCase):
     def test_switching_to_a_quarterly_indicator_uses_its_own_range_silently(self):
-        gdp = services.indicator_create(
-            actor=None,
-            code="GDP",
-            name="地区生产总值",
-            period_type="quarter",
-            accumulation="cumulative",
-            responsible_unit=self.unit,
-            regions=[self.regions[NANGUAN]],
-        )
-        values.values_save(
-            actor=None,
-            entries=[
-                values.Entry(gdp, self.regions[NANGUAN], calc.parse_period(q), D(10))
-                for q in ("2013-Q4", "2014-Q1")
-            ],
-        )
+        gdp = self.quarterly_gdp("GDP", {"2013-Q4": 10, "2014-Q1": 10})
         self.login(self.admin)
         for name in ("indicator-pivot", "indicator-chart"):
             r = self.client.get(reverse(name) + f"?indicator={gdp.pk}&from=2014-01&to=2014-12")
