@@ -312,7 +312,7 @@ def value_bulk(request, payload: BulkIn):
     if errors:
         raise values.ValuesInvalid(values.VALUES_INVALID % {"n": len(errors)}, extra={"errors": errors})
     acc = access_for(request.auth)
-    checked = values.check_entries(entries, acc=acc)
+    checked = values.check_entries(entries, acc=acc, cat=cat)
     if payload.dry_run:
         if checked.errors:
             raise values.ValuesInvalid(

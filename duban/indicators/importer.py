@@ -101,7 +101,7 @@ def values_import(
     if not parsed.entries and not parsed.errors:
         raise InvalidInput(NOTHING_TO_IMPORT)
     acc = access_for(actor) if acting_user(actor) else None
-    checked = values.check_entries(parsed.entries, acc=acc)
+    checked = values.check_entries(parsed.entries, acc=acc, cat=cat)
     for p in checked.errors:
         e = parsed.entries[p.index]
         report.errors.append({**e.ref, **_names(e), "message": p.message})

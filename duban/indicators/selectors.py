@@ -35,12 +35,10 @@ SCOPE_CHILDREN = _("Counties and districts of %(region)s")
 SCOPE_GROUP = _("Group: %(group)s")
 
 
-def raw_figures(qs, fields: Sequence[str], exact: bool = True) -> list[tuple]:
+def raw_figures(qs, fields: Sequence[str]) -> list[tuple]:
     """Rows of ``fields`` plus the exact figure last, read with a plain cursor: the ORM's per-row
     converters cost more than the query at the 100,000 rows of a big import (bench_indicators).
-    SQLite keeps a DecimalField as REAL; cast to text it reads back exactly as it was saved. With
-    ``exact`` False the figure is left as the driver gives it (text on SQLite) for the caller to
-    convert in its own loop, which saves building every row twice."""
+    SQLite keeps a DecimalField as REAL; cast to text it reads back exactly as it was saved."""
     if connection.vendor == "sqlite":
         qs = qs.annotate(figure=Cast("value", TextField()))
     else:
@@ -49,7 +47,7 @@ def raw_figures(qs, fields: Sequence[str], exact: bool = True) -> list[tuple]:
     with connection.cursor() as cur:
         cur.execute(sql, params)
         rows = cur.fetchall()
-    if exact and connection.vendor == "sqlite":
+    if connection.vendor == "sqlite":
         return [(*r[:-1], Decimal(r[-1])) for r in rows]
     return rows
 
@@ -178,6 +176,14 @@ def latest_period(kind: str) -> calc.PeriodKey | None:
         if p.key.ordinal <= now:
             return p.key
     return None
+
+
+def default_period(kind: str) -> calc.PeriodKey:
+    """The period pages and the template open on: the latest holding figures, else the current one."""
+    latest = latest_period(kind)
+    if latest is not None:
+        return latest
+    return calc.PeriodKey.from_ordinal(kind, calc.current_ordinals(timezone.localdate())[kind])
 
 
 def latest_period_with_figures(
@@ -517,7 +523,7 @@ def _num(v: Decimal | None, precision: int | None = None) -> float | None:
 def rolled_up(cat: Catalog, ind: Indicator) -> set[int]:
     """The regions whose figure of ``ind`` is the roll-up of the regions below them: the indicator
     is reported for a region below them and combines by a rule. Nobody enters these (the same rule
-    as values.check_entries, which refuses them)."""
+    values.check_entries uses to refuse them)."""
     if ind.aggregation == calc.NONE:
         return set()
     applies = cat.applies.get(ind.pk, [])

@@ -5,7 +5,7 @@ them are then recomputed (``derived.derived_recompute``).
 """
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
@@ -21,9 +21,10 @@ from duban.core.context import acting_user, current_source
 from duban.core.errors import InvalidInput, StaleEdit
 from duban.indicators import calc
 from duban.indicators.access import can_enter
+from duban.indicators.catalog import Catalog, load_catalog
 from duban.indicators.derived import derived_recompute
 from duban.indicators.models import Indicator, Period, Region, Value, ValueRevision, period_label
-from duban.indicators.selectors import raw_figures
+from duban.indicators.selectors import raw_figures, rolled_up
 from duban.org.access import Access, access_for
 from duban.org.models import Unit
 
@@ -171,23 +172,6 @@ def _increase(value, key: calc.PeriodKey, prev) -> Decimal | None:
     return value - (prev if isinstance(prev, Decimal) else Decimal(str(prev))) if prev is not None else None
 
 
-def _rolled_up(indicators: Iterable[Indicator], applies: dict[int, set[int]]) -> set[tuple[int, int]]:
-    """(indicator, region) pairs whose figure duban computes from the regions below: the region has
-    a region below it that reports the indicator, and the indicator is aggregated up the tree."""
-    aggregated = [i for i in indicators if i.aggregation != calc.NONE and applies.get(i.id)]
-    if not aggregated:
-        return set()
-    parent = dict(Region.objects.exclude(parent=None).values_list("id", "parent_id"))
-    out: set[tuple[int, int]] = set()
-    for ind in aggregated:
-        for r in applies[ind.id]:
-            p = parent.get(r)
-            while p is not None and (ind.id, p) not in out:
-                out.add((ind.id, p))
-                p = parent.get(p)
-    return out
-
-
 def _load_existing(
     entries: Sequence[Entry],
 ) -> tuple[dict, dict[tuple[int, int, calc.PeriodKey], Decimal | float]]:
@@ -244,8 +228,9 @@ def _load_existing(
     return existing, history
 
 
-def check_entries(entries: Sequence[Entry], *, acc: Access | None) -> Checked:
+def check_entries(entries: Sequence[Entry], *, acc: Access | None, cat: Catalog | None = None) -> Checked:
     """Every problem with these entries, without writing anything. ``acc`` None is the system."""
+    cat = cat or load_catalog()
     errors: list[Problem] = []
     warnings: list[Problem] = []
     stale: list[int] = []
@@ -254,15 +239,13 @@ def check_entries(entries: Sequence[Entry], *, acc: Access | None) -> Checked:
     periods = Period.objects.for_keys(periods_keys)
     in_batch: dict[tuple[int, int, calc.PeriodKey], Decimal | None] = {}
     seen: set[tuple[int, int, calc.PeriodKey]] = set()
-    applies: dict[int, set[int]] = {}
-    for ind_id, reg_id in Indicator.regions.through.objects.filter(
-        indicator_id__in={e.indicator.id for e in entries}
-    ).values_list("indicator_id", "region_id"):
-        applies.setdefault(ind_id, set()).add(reg_id)
+    indicators = {e.indicator.id: e.indicator for e in entries}
+    cat.applies.prefetch(indicators)
+    applies = {i: set(cat.applies.get(i, ())) for i in indicators}
     for e in entries:
         in_batch[(e.indicator.id, e.region.id, e.period)] = e.value
     windows = {k: _history_window(k) for k in periods_keys}
-    rolled_up = _rolled_up({e.indicator for e in entries}, applies)
+    computed = {(i, r) for i, ind in indicators.items() for r in rolled_up(cat, ind)}
     today_key = calc.current_ordinals(timezone.localdate())
 
     def figure(ind_id: int, reg_id: int, k: calc.PeriodKey):
@@ -303,7 +286,7 @@ def check_entries(entries: Sequence[Entry], *, acc: Access | None) -> Checked:
         if e.period.kind != ind.period_type:
             err(WRONG_PERIOD_TYPE % {**names(e), "kind": KIND_WORDS[ind.period_type]}, "period_type")
             continue
-        if (ind.id, e.region.id) in rolled_up and e.value is not None:
+        if (ind.id, e.region.id) in computed and e.value is not None:
             rule = Indicator.Aggregation(ind.aggregation).label
             err(ROLLED_UP % {**names(e), "rule": str(rule).lower()}, "rolled_up")
             continue

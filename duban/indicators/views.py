@@ -20,7 +20,7 @@ from duban.indicators.access import (
 from duban.indicators.catalog import load_catalog
 from duban.indicators.forms import IndicatorForm, RegionGroupForm, TargetForm
 from duban.indicators.models import Indicator, Period, RegionGroup, Target, Value, period_label
-from duban.indicators.views_data import _default_period, _visible
+from duban.indicators.views_data import _visible
 from duban.org.access import access_for
 
 
@@ -30,7 +30,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     cat = load_catalog()
     visible = _visible(request, cat)
     acc = access_for(request.user)
-    period = _default_period(calc.MONTH)
+    period = selectors.default_period(calc.MONTH)
     units = selectors.completeness(cat, visible, period)
     expected = sum(u.expected for u in units)
     entered = sum(u.entered for u in units)
@@ -109,7 +109,7 @@ def indicator_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     entry_url = ""
     if can_write and ind.responsible_unit_id:
         # the responsible unit's grid, at the indicator's latest period
-        query = {"unit": ind.responsible_unit_id, "period": _default_period(ind.period_type).code}
+        query = {"unit": ind.responsible_unit_id, "period": selectors.default_period(ind.period_type).code}
         entry_url = reverse("indicator-entry") + "?" + urlencode(query)
     ctx = {
         "ind": ind,

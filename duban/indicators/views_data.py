@@ -28,7 +28,6 @@ from duban.indicators.importer import import_batch_confirm, import_batch_create
 from duban.indicators.models import ImportBatch, Indicator, Period, Region, Value, period_label
 from duban.org.access import access_for
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SAVED_ROW = _("Saved %(region)s: %(n)s figure(s).")
 NO_CHANGE_ROW = _("Nothing changed in %(region)s.")
 
@@ -47,32 +46,6 @@ def _period_param(request, name: str, default: calc.PeriodKey | None) -> calc.Pe
     except calc.PeriodError as e:
         messages.error(request, str(e))
         return default
-
-
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    resp = HttpResponse(data, content_type=XLSX)
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    return resp
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
-
-
-def _default_period(kind: str) -> calc.PeriodKey:
-    latest = selectors.latest_period(kind)
-    if latest is not None:
-        return latest
-    from django.utils import timezone
-
-    today = timezone.localdate()
-    return (
-        calc.PeriodKey(today.year, calc.MONTH, today.month)
-        if kind == calc.MONTH
-        else calc.PeriodKey(today.year, kind, 1)
-    )
 
 
 # --- entry --------------------------------------------------------------------------------------
@@ -97,7 +70,7 @@ def entry(request: AuthenticatedHttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") or calc.MONTH
     if kind not in calc.PER_YEAR:
         kind = calc.MONTH
-    period = _period_param(request, "period", None) or _default_period(kind)
+    period = _period_param(request, "period", None) or selectors.default_period(kind)
     unit_param = request.GET.get("unit") or ""
     if unit_param and not unit_param.isdigit():
         raise Http404
@@ -282,14 +255,14 @@ def value_history(
 @require_GET
 def template(request: AuthenticatedHttpRequest) -> HttpResponse:
     cat = load_catalog()
-    period = _period_param(request, "period", None) or _default_period(calc.MONTH)
+    period = _period_param(request, "period", None) or selectors.default_period(calc.MONTH)
     unit_param = request.GET.get("unit", "")
     _acc, _units, unit, indicators = _entry_context(
         request, cat, period, int(unit_param) if unit_param.isdigit() else None
     )
     data = excel.entry_template(cat, indicators, period, unit.name if unit else "")
     name = _("indicators") + f"-{unit.display_name if unit else ''}-{period.code}.xlsx"
-    return _xlsx(data, name)
+    return exports.xlsx_response(data, name)
 
 
 @login_required
@@ -411,7 +384,7 @@ def pivot(request: AuthenticatedHttpRequest) -> HttpResponse:
         period = (
             _period_param(request, "period", None)
             or selectors.pivot_period_default(visible, chosen)
-            or _default_period(ind.period_type if ind else calc.MONTH)
+            or selectors.default_period(ind.period_type if ind else calc.MONTH)
         )
         inds = [i for i in visible if i.period_type == period.kind]
         region_ids = selectors.scope_regions(cat, scope, inds)
@@ -506,12 +479,12 @@ def map_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         period = (
             _period_param(request, "period", None)
             or selectors.latest_period_with_figures(ind.period_type, [ind.pk])
-            or _default_period(ind.period_type)
+            or selectors.default_period(ind.period_type)
         )
         if period.kind != ind.period_type:  # another indicator chosen: its own latest period
-            period = selectors.latest_period_with_figures(ind.period_type, [ind.pk]) or _default_period(
-                ind.period_type
-            )
+            period = selectors.latest_period_with_figures(
+                ind.period_type, [ind.pk]
+            ) or selectors.default_period(ind.period_type)
         data = selectors.map_data(cat, ind, period, level)
     if request.GET.get("format") == "xlsx" and data is not None:
         return exports.xlsx_response(*exports.map_workbook(data))
@@ -535,7 +508,7 @@ def completeness(request: AuthenticatedHttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", calc.MONTH)
     if kind not in calc.PER_YEAR:
         kind = calc.MONTH
-    period = _period_param(request, "period", None) or _default_period(kind)
+    period = _period_param(request, "period", None) or selectors.default_period(kind)
     units = selectors.completeness(cat, visible, period)
     if request.GET.get("format") == "xlsx":
         header = [
@@ -553,7 +526,7 @@ def completeness(request: AuthenticatedHttpRequest) -> HttpResponse:
             for ind, regions in u.missing:
                 rows.append([u.unit_name, u.expected, u.entered, u.percent, str(ind), "、".join(regions)])
         title = _("Completeness of reporting, %(period)s") % {"period": period_label(period)}
-        return _xlsx(
+        return exports.xlsx_response(
             excel.export_table(title, period.code, header, rows, False),
             _("completeness") + f"-{period.code}.xlsx",
         )

@@ -12,7 +12,6 @@ one line in Chinese and English that says what would be accepted, never a traceb
 from pathlib import Path
 
 from django.core.management.base import CommandError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from duban.core.errors import DubanError, InvalidInput, NotFound
@@ -110,11 +109,7 @@ class Command(DubanCommand):
             (k for k in (calc.MONTH, calc.QUARTER, calc.YEAR) if selectors.entry_indicators(cat, units, k)),
             calc.MONTH,
         )
-        latest = selectors.latest_period(kind)
-        if latest is not None:
-            return latest
-        today = timezone.localdate()
-        return calc.PeriodKey(today.year, kind, today.month if kind == calc.MONTH else 1)
+        return selectors.default_period(kind)
 
     def handle_import(self, *, file, dry_run, user, **_):
         from duban.indicators.access import require_entry_role
