@@ -55,7 +55,13 @@ install_uv() {
     say "无法用 $py 创建虚拟环境：请安装 python3-venv（apt-get install python3-venv）后重试。"
     return 1
   fi
-  "$dest/bin/python" -m pip install --quiet --disable-pip-version-check uv >&2
+  # set -e does not reach into $(…): every failure returns by hand, and nothing half-made stays behind.
+  if ! "$dest/bin/python" -m pip install --quiet --disable-pip-version-check uv >&2; then
+    rm -rf "$dest"
+    say "Could not install uv from PyPI (see pip's message above): check the network or the proxy and run again."
+    say "无法从 PyPI 安装 uv（见上方 pip 的提示）：请检查网络或代理后重试。"
+    return 1
+  fi
   echo "$PWD/$dest/bin/uv"
 }
 

@@ -73,6 +73,23 @@ def test_pyenv_versions_are_searched(tmp_path):
     assert r.stdout.strip() == str(root / "versions" / "3.12.9" / "bin" / "python3")
 
 
+def no_pip_python(tmp_path) -> Path:
+    """A Python without pip, as Debian 13 and Ubuntu 24.04 ship python3."""
+    nopip = tmp_path / "nopip"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(nopip)], check=True, timeout=120)
+    python = nopip / "bin" / "python"
+    assert subprocess.run([python, "-m", "pip", "--version"], capture_output=True).returncode != 0
+    return python
+
+
+def checkout_with_bootstrap(tmp_path) -> Path:
+    """A checkout holding only the bootstrap script, so that its var/ and .venv are the test's own."""
+    checkout = tmp_path / "checkout"
+    (checkout / "scripts").mkdir(parents=True)
+    (checkout / "scripts" / "bootstrap.sh").write_text((ROOT / "scripts" / "bootstrap.sh").read_text())
+    return checkout
+
+
 def fake_uv_wheel(folder: Path) -> Path:
     """A wheel named uv whose script prints a version: pip installs it from this folder, offline."""
     import zipfile
@@ -99,13 +116,8 @@ def fake_uv_wheel(folder: Path) -> Path:
 def test_uv_is_installed_with_a_python_that_has_no_pip(tmp_path):
     """Debian 13 and Ubuntu 24.04 ship python3 without pip (and PEP 668 forbids pip on it): the uv step
     must make its own venv under var/tools instead of calling `python3 -m pip`."""
-    nopip = tmp_path / "nopip"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(nopip)], check=True, timeout=120)
-    python = nopip / "bin" / "python"
-    assert subprocess.run([python, "-m", "pip", "--version"], capture_output=True).returncode != 0
-    checkout = tmp_path / "checkout"
-    (checkout / "scripts").mkdir(parents=True)
-    (checkout / "scripts" / "bootstrap.sh").write_text((ROOT / "scripts" / "bootstrap.sh").read_text())
+    python = no_pip_python(tmp_path)
+    checkout = checkout_with_bootstrap(tmp_path)
     wheels = tmp_path / "wheels"
     fake_uv_wheel(wheels)
     env = {
@@ -136,3 +148,30 @@ def test_uv_is_installed_with_a_python_that_has_no_pip(tmp_path):
     )
     assert again.returncode == 0 and again.stdout.strip() == str(uv)
     assert "installing uv" not in again.stderr
+
+
+def test_a_failed_uv_install_stops_the_bootstrap_and_leaves_nothing(tmp_path):
+    """No uv on the index (no network, a proxy refusing): the bootstrap stops with a message instead of
+    going on to run a uv that is not there."""
+    python = no_pip_python(tmp_path)
+    checkout = checkout_with_bootstrap(tmp_path)
+    (tmp_path / "empty").mkdir()
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "PYTHON": str(python),
+        "PIP_NO_INDEX": "1",
+        "PIP_FIND_LINKS": str(tmp_path / "empty"),
+    }
+    r = subprocess.run(
+        ["bash", str(checkout / "scripts" / "bootstrap.sh")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert r.returncode != 0
+    assert "Could not install uv" in r.stderr
+    assert "No such file" not in r.stderr
+    assert not (checkout / "var" / "tools" / "uv").exists()
+    assert not (checkout / ".venv").exists()
