@@ -36,7 +36,7 @@ from duban.supervision.forms import (
     ResponseForm,
 )
 from duban.supervision.models import ExtensionRequest, Problem, Reminder, SupervisionNotice
-from duban.supervision.selectors import light_counts
+from duban.supervision.selectors import light_counts, tick_health
 
 KEY_SPLIT = re.compile(r"[、,，;；\s]+")
 
@@ -88,6 +88,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             .exclude(status__in=["resolved", "closed"])
             .count(),
             "today": timezone.localdate(),
+            "tick": tick_health() if access_for(request.user).is_admin else None,
         },
     )
 
