@@ -4,7 +4,6 @@ import datetime
 from collections import defaultdict
 
 from django.conf import settings
-
 from django.utils import timezone
 
 from duban.plans.models import Assignment, Milestone, Plan

@@ -303,9 +303,9 @@ class LedgerTests(ReportViewTestCase):
         services.report_approve(actor=self.head, report=self.report)
         services.report_return(actor=self.admin, report=self.report, comment="请附开工证明")
         self.login(self.admin)
-        ws = load_workbook(io.BytesIO(self.client.get(reverse("round-ledger", args=[self.round.pk])).content))[
-            "台账"
-        ]
+        ws = load_workbook(
+            io.BytesIO(self.client.get(reverse("round-ledger", args=[self.round.pk])).content)
+        )["台账"]
         header = [c.value for c in ws[2]]
         self.assertEqual(header[-2:], ["退回意见", "附件数"])
         rows = {r[1]: r for r in ws.iter_rows(min_row=3, values_only=True)}

@@ -26,7 +26,10 @@ D = datetime.date
 ROUND = Due(kind=REPORT, key="report:7", unit_id=3, due=D(2014, 6, 5), what="2014年5月 （三）", report_id=7)
 
 
-def steps(today, rule=Rule()):
+DEFAULT = Rule()
+
+
+def steps(today, rule=DEFAULT):
     return [(r.step, r.level) for r in schedule(rule, today, ROUND)]
 
 

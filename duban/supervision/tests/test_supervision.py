@@ -4,7 +4,6 @@ import threading
 import zoneinfo
 
 import time_machine
-
 from django.core.management import call_command
 from django.db import connections
 from django.test import TransactionTestCase

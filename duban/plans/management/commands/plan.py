@@ -89,4 +89,3 @@ class Command(DubanCommand):
             )
         if not rows:
             self.stdout.write("没有计划 / no plans")
-
