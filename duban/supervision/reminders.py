@@ -106,7 +106,7 @@ def schedule(rule: Rule, today: datetime.date, thing: Due) -> list[Reminder]:
 
 
 def reminder_title(r: Reminder) -> str:
-    """One line per reminder, in the active language: "（三）：报送时限已过4天，请单位负责人督促"."""
+    """One line per reminder, in the active language: "2014年5月 （三）：已超过报送时限4天，请单位负责人督促"."""
     params = {"what": r.what, "n": abs(r.days), "due": r.due.isoformat()}
     if r.kind == REPORT:
         if r.days > 0:

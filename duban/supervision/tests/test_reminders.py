@@ -58,8 +58,8 @@ def test_titles_are_in_the_active_language():
             == "2014年5月 （三）: the report is 7 days overdue; the unit head is asked to see to it"
         )
     with translation.override("zh-hans"):
-        assert head.title == "2014年5月 （三）：报送时限已过7天，请单位负责人督促"
-        assert leader.title == "2014年5月 （三）：报送时限已过7天，报请领导关注"
+        assert head.title == "2014年5月 （三）：已超过报送时限7天，请单位负责人督促"
+        assert leader.title == "2014年5月 （三）：已超过报送时限7天，报请领导关注"
     deadline = Due(
         kind=DEADLINE, key="deadline:1:2014-12-31", unit_id=3, due=D(2014, 12, 31), what="2014年计划（三）"
     )
