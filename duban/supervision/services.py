@@ -700,6 +700,27 @@ def reminders_send(*, now: datetime.datetime | None = None) -> tuple[int, int]:
     return sent, waiting
 
 
+@transaction.atomic
+def reminder_preference_set(
+    *, actor, delivery: str, daily_cap: int | None, version: int | None = None
+) -> ReminderPreference:
+    """A person's own choice: reminders as they come or as a daily digest, and their daily cap."""
+    if delivery not in ReminderPreference.Delivery.values:
+        raise InvalidInput(_("Unknown choice."))
+    pref, _created = ReminderPreference.objects.select_for_update().get_or_create(user=actor)
+    if version is not None and int(version) != pref.version:
+        raise StaleEdit(STALE)
+    before = {"delivery": pref.delivery, "daily_cap": pref.daily_cap}
+    after = {"delivery": delivery, "daily_cap": daily_cap}
+    if before == after:
+        return pref
+    pref.delivery, pref.daily_cap = delivery, daily_cap
+    pref.version += 1
+    pref.save(update_fields=["delivery", "daily_cap", "version"])
+    audit_record(actor=actor, action="reminder.preference", obj=pref, before=before, after=after)
+    return pref
+
+
 @dataclass
 class TickResult:
     rounds_opened: list = field(default_factory=list)

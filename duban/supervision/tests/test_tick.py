@@ -139,3 +139,22 @@ class HealthTests(TickTestCase):
         for step in ("1. rounds opened", "2. reminders recorded", "3. messages sent"):
             self.assertIn(step, text)
         self.assertEqual(TickRun.objects.count(), 1)
+
+
+class PreferencePageTests(TickTestCase):
+    def test_each_person_chooses_how_they_get_reminders(self):
+        url = reverse("reminder-preference")
+        self.assert_login_required(url)
+        for user in (self.reporter, self.head, self.leader, self.admin):
+            self.assert_status_for(user, url, 200)
+        self.login(self.head)
+        r = self.client.post(url, {"delivery": "each", "daily_cap": "1"})
+        self.assertRedirects(r, url)
+        pref = ReminderPreference.objects.get(user=self.head)
+        self.assertEqual((pref.delivery, pref.daily_cap), ("each", 1))
+        r = self.client.post(url, {"delivery": "each", "daily_cap": "1", "version": "99"})
+        self.assertContains(r, str(services.STALE))  # a stale form is refused
+        self.assertEqual(self.client.post(url, {"delivery": "nonsense"}).status_code, 200)
+        self.assertEqual(ReminderPreference.objects.get(user=self.head).delivery, "each")
+        self.tick(at(21, 7, 30))  # before the digest hour: the head asked for each tick
+        self.assertEqual(len(self.inbox(self.head)), 1)
