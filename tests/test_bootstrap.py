@@ -90,6 +90,16 @@ def checkout_with_bootstrap(tmp_path) -> Path:
     return checkout
 
 
+def bootstrap(checkout: Path, env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["bash", str(checkout / "scripts" / "bootstrap.sh"), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+
+
 def fake_uv_wheel(folder: Path) -> Path:
     """A wheel named uv whose script prints a version: pip installs it from this folder, offline."""
     import zipfile
@@ -127,25 +137,13 @@ def test_uv_is_installed_with_a_python_that_has_no_pip(tmp_path):
         "PIP_NO_INDEX": "1",
         "PIP_FIND_LINKS": str(wheels),
     }
-    r = subprocess.run(
-        ["bash", str(checkout / "scripts" / "bootstrap.sh"), "--uv"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+    r = bootstrap(checkout, env, "--uv")
     assert r.returncode == 0, r.stderr
     uv = checkout / "var" / "tools" / "uv" / "bin" / "uv"
     assert r.stdout.strip() == str(uv)
     assert subprocess.run([uv], capture_output=True, text=True).stdout.strip() == "uv 99.0.0 (fake)"
     # a second run finds it and installs nothing
-    again = subprocess.run(
-        ["bash", str(checkout / "scripts" / "bootstrap.sh"), "--uv"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+    again = bootstrap(checkout, env, "--uv")
     assert again.returncode == 0 and again.stdout.strip() == str(uv)
     assert "installing uv" not in again.stderr
 
@@ -163,13 +161,7 @@ def test_a_failed_uv_install_stops_the_bootstrap_and_leaves_nothing(tmp_path):
         "PIP_NO_INDEX": "1",
         "PIP_FIND_LINKS": str(tmp_path / "empty"),
     }
-    r = subprocess.run(
-        ["bash", str(checkout / "scripts" / "bootstrap.sh")],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+    r = bootstrap(checkout, env)
     assert r.returncode != 0
     assert "Could not install uv" in r.stderr
     assert "No such file" not in r.stderr

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Protocol
 
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 UNIT, HEAD, LEADER = "unit", "head", "leader"
 REPORT, DEADLINE = "report", "deadline"
@@ -105,31 +106,25 @@ def schedule(rule: Rule, today: datetime.date, thing: Due) -> list[Reminder]:
     return found
 
 
+# (kind, case) → the line; case is "before", "day" or, once overdue, the level told.
+TITLES = {
+    (REPORT, "before"): _("%(what)s: the report is due in %(n)s days (%(due)s)"),
+    (REPORT, "day"): _("%(what)s: the report is due today"),
+    (REPORT, UNIT): _("%(what)s: the report is %(n)s days overdue"),
+    (REPORT, HEAD): _("%(what)s: the report is %(n)s days overdue; the unit head is asked to see to it"),
+    (REPORT, LEADER): _("%(what)s: the report is %(n)s days overdue; brought to the leader's attention"),
+    (DEADLINE, "before"): _("%(what)s: to be completed in %(n)s days (%(due)s)"),
+    (DEADLINE, "day"): _("%(what)s: to be completed today"),
+    (DEADLINE, UNIT): _("%(what)s: %(n)s days past its deadline"),
+    (DEADLINE, HEAD): _("%(what)s: %(n)s days past its deadline; the unit head is asked to see to it"),
+    (DEADLINE, LEADER): _("%(what)s: %(n)s days past its deadline; brought to the leader's attention"),
+}
+
+
 def reminder_title(r: Reminder) -> str:
     """One line per reminder, in the active language: "2014年5月 （三）：已超过报送时限4天，请单位负责人督促"."""
-    params = {"what": r.what, "n": abs(r.days), "due": r.due.isoformat()}
-    if r.kind == REPORT:
-        if r.days > 0:
-            text = gettext("%(what)s: the report is due in %(n)s days (%(due)s)")
-        elif r.days == 0:
-            text = gettext("%(what)s: the report is due today")
-        elif r.level == HEAD:
-            text = gettext("%(what)s: the report is %(n)s days overdue; the unit head is asked to see to it")
-        elif r.level == LEADER:
-            text = gettext("%(what)s: the report is %(n)s days overdue; brought to the leader's attention")
-        else:
-            text = gettext("%(what)s: the report is %(n)s days overdue")
-    elif r.days > 0:
-        text = gettext("%(what)s: to be completed in %(n)s days (%(due)s)")
-    elif r.days == 0:
-        text = gettext("%(what)s: to be completed today")
-    elif r.level == HEAD:
-        text = gettext("%(what)s: %(n)s days past its deadline; the unit head is asked to see to it")
-    elif r.level == LEADER:
-        text = gettext("%(what)s: %(n)s days past its deadline; brought to the leader's attention")
-    else:
-        text = gettext("%(what)s: %(n)s days past its deadline")
-    return text % params
+    case = "before" if r.days > 0 else "day" if r.days == 0 else r.level
+    return str(TITLES[(r.kind, case)]) % {"what": r.what, "n": abs(r.days), "due": r.due.isoformat()}
 
 
 # --- when a person's message may go ---------------------------------------------------------------
