@@ -251,6 +251,15 @@ DUBAN_NOTIFY_TIMEOUT = envint("DUBAN_NOTIFY_TIMEOUT", 10)
 # The address people open duban at, for the links in e-mails and chat messages.
 DUBAN_BASE_URL = env("DUBAN_BASE_URL", "http://127.0.0.1:8000")
 
+# Reminders (催办), see `duban tick`: no messages in the quiet hours (local time, HH:MM-HH:MM, may span
+# midnight), daily digests at DUBAN_REMINDER_DIGEST_AT, at most DUBAN_REMINDER_DAILY_CAP reminder
+# messages per person per day (a person may choose fewer). The supervision page warns when the tick
+# has not run for DUBAN_TICK_STALE_MINUTES.
+DUBAN_REMINDER_QUIET_HOURS = env("DUBAN_REMINDER_QUIET_HOURS", "22:00-07:00")
+DUBAN_REMINDER_DIGEST_AT = env("DUBAN_REMINDER_DIGEST_AT", "08:00")
+DUBAN_REMINDER_DAILY_CAP = envint("DUBAN_REMINDER_DAILY_CAP", 3)
+DUBAN_TICK_STALE_MINUTES = envint("DUBAN_TICK_STALE_MINUTES", 30)
+
 NINJA_PAGINATION_PER_PAGE = 100
 
 LOGGING = {

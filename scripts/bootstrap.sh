@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything duban needs on a fresh machine, idempotently:
 #   1. a Python >= 3.12 (PYTHON=..., python3.13/3.12 on PATH that actually run, pyenv's versions, uv's);
-#   2. uv (into var/tools if it is not on PATH);
+#   2. uv (into a private venv var/tools/uv if it is not on PATH; no pip needed on the system);
 #   3. the virtualenv .venv from uv.lock;
 #   4. on Debian as root, the system packages (CJK fonts, chromium, poppler, gettext); elsewhere it prints the apt line.
 set -euo pipefail
@@ -43,14 +43,34 @@ find_uv() {
 }
 
 install_uv() {
-  local py="$1"
-  say "installing uv into var/tools/uv / 正在安装 uv"
+  # A private venv under var/tools/uv, with the pip that `python3 -m venv` puts into it. Never the system
+  # Python's pip: Debian and Ubuntu ship python3 without pip, and PEP 668 forbids installing into it.
+  local py="$1" dest=var/tools/uv
+  say "installing uv into $dest (a private venv) / 正在安装 uv"
+  rm -rf "$dest"
   mkdir -p var/tools
-  "$py" -m pip install --quiet --disable-pip-version-check --target var/tools/uv uv >&2
-  echo "$PWD/var/tools/uv/bin/uv"
+  if ! "$py" -m venv "$dest" >&2; then
+    rm -rf "$dest"
+    say "Could not make a venv with $py: install python3-venv (apt-get install python3-venv) and run again."
+    say "无法用 $py 创建虚拟环境：请安装 python3-venv（apt-get install python3-venv）后重试。"
+    return 1
+  fi
+  # set -e does not reach into $(…): every failure returns by hand, and nothing half-made stays behind.
+  if ! "$dest/bin/python" -m pip install --quiet --disable-pip-version-check uv >&2; then
+    rm -rf "$dest"
+    say "Could not install uv from PyPI (see pip's message above): check the network or the proxy and run again."
+    say "无法从 PyPI 安装 uv（见上方 pip 的提示）：请检查网络或代理后重试。"
+    return 1
+  fi
+  echo "$PWD/$dest/bin/uv"
 }
 
 if [ "${1:-}" = "--print-python" ]; then find_python; exit $?; fi
+if [ "${1:-}" = "--uv" ]; then  # the uv step alone (tests run it with a Python that has no pip)
+  PY=$(find_python) || exit 1
+  find_uv || install_uv "$PY"
+  exit $?
+fi
 
 PY=$(find_python || true)
 UV=$(find_uv || true)
@@ -63,7 +83,7 @@ if [ -z "$PY" ]; then
   say "未找到 Python 3.12 及以上版本。请安装后重试，或设置 PYTHON=/path/to/python3.12。"
   exit 1
 fi
-if [ -z "$UV" ]; then UV=$(install_uv "$PY"); fi
+if [ -z "$UV" ]; then UV=$(install_uv "$PY") || exit 1; fi
 
 export UV_PYTHON_DOWNLOADS=never
 if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then

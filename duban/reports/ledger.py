@@ -2,6 +2,7 @@
 
 import io
 
+from django.db.models import Count
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -11,7 +12,7 @@ from openpyxl.utils import get_column_letter
 from duban.org.models import Unit
 from duban.plans.models import Assignment
 from duban.reports.clock import timeliness
-from duban.reports.models import Report, ReportingRound
+from duban.reports.models import Attachment, Report, ReportEvent, ReportingRound
 
 COLUMNS = [
     ("部分", 16),
@@ -27,7 +28,10 @@ COLUMNS = [
     ("报送状态", 12),
     ("报送时间", 17),
     ("是否按时", 10),
+    ("退回意见", 30),
+    ("附件数", 8),
 ]
+RETURNED_BY = {"head_return": "单位负责人退回", "return": "督办办公室退回"}
 TIMELINESS = {"on_time": "按时", "late": "迟报", "missing": "未报", "pending": "未到期"}
 
 
@@ -79,6 +83,7 @@ def export_ledger(round_: ReportingRound) -> bytes:
         Report.objects.filter(round=round_)
         .order_by("assignment__item__order", "assignment__measure__order")
         .values(
+            "id",
             "unit_id",
             "state",
             "progress_status",
@@ -99,6 +104,13 @@ def export_ledger(round_: ReportingRound) -> bytes:
     through = Assignment.cooperating_units.through
     for row in through.objects.filter(assignment__reports__round=round_).values("assignment_id", "unit_id"):
         coop.setdefault(row["assignment_id"], []).append(row["unit_id"])
+    returns = _return_comments(round_)
+    attachments = dict(
+        Attachment.objects.filter(report__round=round_)
+        .values("report_id")
+        .annotate(n=Count("id"))
+        .values_list("report_id", "n")
+    )
     states = {k: str(v) for k, v in Report.State.choices}
     progress = {k: str(v) for k, v in Report.Progress.choices}
     n = 0
@@ -125,6 +137,8 @@ def export_ledger(round_: ReportingRound) -> bytes:
                     TIMELINESS[
                         timeliness(due_date=round_.due_date, reached_office_at=r["approved_at"], now=now)
                     ],
+                    returns.get(r["id"], ""),
+                    attachments.get(r["id"], 0),
                 ],
                 body.name,
             )
@@ -134,3 +148,16 @@ def export_ledger(round_: ReportingRound) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _return_comments(round_: ReportingRound) -> dict[int, str]:
+    """Every return of each report in the round, oldest first: "2014-05-21 督办办公室退回：…"."""
+    out: dict[int, list[str]] = {}
+    for e in (
+        ReportEvent.objects.filter(report__round=round_, action__in=list(RETURNED_BY))
+        .order_by("at", "id")
+        .values("report_id", "action", "comment", "at")
+    ):
+        day = timezone.localtime(e["at"]).strftime("%Y-%m-%d")
+        out.setdefault(e["report_id"], []).append(f"{day} {RETURNED_BY[e['action']]}：{e['comment']}")
+    return {k: "\n".join(v) for k, v in out.items()}

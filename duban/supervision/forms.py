@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from duban.org.models import Unit
-from duban.supervision.models import Problem
+from duban.supervision.models import Problem, ReminderPreference
 
 
 class NoticeForm(forms.Form):
@@ -81,3 +81,15 @@ class PolicyForm(forms.Form):
                 "escalate_leader_after", _("Escalate to the leader no sooner than to the unit head.")
             )
         return data
+
+
+class ReminderPreferenceForm(forms.Form):
+    delivery = forms.ChoiceField(label=_("Reminders (催办)"), choices=ReminderPreference.Delivery.choices)
+    daily_cap = forms.IntegerField(
+        label=_("At most this many reminder messages a day"),
+        required=False,
+        min_value=1,
+        max_value=50,
+        help_text=_("Empty: the office's limit. What is held back waits for the next message."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

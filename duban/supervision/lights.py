@@ -1,9 +1,11 @@
 """Status lights (红黄绿灯): a pure function of an assignment's progress, dates, milestones, latest
 report and today. No database, no clock: everything comes in as arguments, so the boundaries are
-tested exactly."""
+tested exactly. Reasons are in the active language ("进度40%，时间已过70%" in Chinese)."""
 
 import datetime
 from dataclasses import dataclass, field
+
+from django.utils.translation import gettext
 
 GREEN, YELLOW, RED = "green", "yellow", "red"
 ORDER = {GREEN: 0, YELLOW: 1, RED: 2}
@@ -35,7 +37,7 @@ class Light:
 
     @property
     def reason(self) -> str:
-        return "；".join(self.reasons)
+        return gettext("; ").join(self.reasons)
 
     def raise_to(self, color: str, reason: str) -> None:
         if ORDER[color] > ORDER[self.color]:
@@ -55,14 +57,17 @@ def status_light(
     has_report: bool = False,
     thresholds: Thresholds = Thresholds(),
 ) -> Light:
-    """Reasons are in Chinese, as the office writes them ("进度40%，时间已过70%")."""
     done = percent == 100 or progress_status == "done"
     if done:
-        return Light(GREEN, ["已完成"])
+        return Light(GREEN, [gettext("completed")])
     light = Light(GREEN)
     pct = percent or 0
     if due is not None and today > due:
-        light.raise_to(RED, f"已超过完成时限{(today - due).days}天，进度{pct}%")
+        light.raise_to(
+            RED,
+            gettext("%(days)s days past the deadline, %(pct)s%% done")
+            % {"days": (today - due).days, "pct": pct},
+        )
         return light
     elapsed = None
     if due is not None and start is not None and due > start:
@@ -76,27 +81,27 @@ def status_light(
         expected = 100 * elapsed
     if expected is not None:
         gap = expected - pct
+        behind = gettext("%(pct)s%% done, %(time)s%% of the time gone") % {
+            "pct": pct,
+            "time": round(100 * elapsed) if elapsed is not None else round(expected),
+        }
         if gap >= thresholds.red_gap:
-            light.raise_to(
-                RED,
-                f"进度{pct}%，时间已过{round(100 * elapsed) if elapsed is not None else round(expected)}%",
-            )
+            light.raise_to(RED, behind)
         elif gap >= thresholds.yellow_gap:
-            light.raise_to(
-                YELLOW,
-                f"进度{pct}%，时间已过{round(100 * elapsed) if elapsed is not None else round(expected)}%",
-            )
+            light.raise_to(YELLOW, behind)
     for m in milestones:
         if m.due < today and not m.reached:
-            light.raise_to(YELLOW, f"节点“{m.title}”已逾期")
+            light.raise_to(YELLOW, gettext("milestone “%(title)s” is overdue") % {"title": m.title})
     if progress_status == "lagging":
-        light.raise_to(YELLOW, "单位报告进展滞后")
+        light.raise_to(YELLOW, gettext("the unit reports it is lagging"))
     if progress_status == "paused":
-        light.raise_to(YELLOW, "工作暂缓")
+        light.raise_to(YELLOW, gettext("work paused"))
     if due is not None and 0 <= (due - today).days <= thresholds.due_soon_days and pct < 100:
-        light.raise_to(YELLOW, f"距完成时限还有{(due - today).days}天")
+        light.raise_to(YELLOW, gettext("%(days)s days to the deadline") % {"days": (due - today).days})
     if not has_report and elapsed is not None and elapsed >= thresholds.no_report_after:
-        light.raise_to(YELLOW, "尚无进展报告")
+        light.raise_to(YELLOW, gettext("no progress report yet"))
     if light.color == GREEN:
-        light.reasons.append(f"进度{pct}%，正常推进" if has_report else "正常推进")
+        light.reasons.append(
+            gettext("%(pct)s%% done, on track") % {"pct": pct} if has_report else gettext("on track")
+        )
     return light

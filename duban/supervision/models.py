@@ -243,3 +243,70 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ReminderRecipient(models.Model):
+    """Who is told of a reminder: a person (their inbox and own channels) or, with no user, the unit's
+    channels (group robots). Rows wait with ``sent_at`` empty until the person may get a message
+    (quiet hours, daily digest, daily cap); then all of a person's waiting rows go as one message."""
+
+    reminder = models.ForeignKey(Reminder, models.CASCADE, related_name="recipients")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    unit = models.ForeignKey("org.Unit", models.CASCADE, null=True, blank=True, related_name="+")
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # the tick: what is still waiting, and each person's messages today (for the cap)
+            models.Index(fields=["sent_at", "user"], name="supervision_reminder_rcpt_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reminder_id} → {self.user_id or self.unit_id}"
+
+
+class ReminderPreference(models.Model):
+    """A person's choice for reminders. Without a row, unit heads and leaders get a daily digest and
+    everyone else a message per tick; the daily cap is the site's (DUBAN_REMINDER_DAILY_CAP)."""
+
+    class Delivery(models.TextChoices):
+        DEFAULT = "default", _("As my role suggests (daily digest for unit heads and leaders)")
+        EACH = "each", _("As soon as they are due (one message per check)")
+        DAILY = "daily", _("Once a day, as a digest")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="reminder_preference")
+    delivery = models.CharField(
+        _("reminders (催办)"), max_length=10, choices=Delivery.choices, default=Delivery.DEFAULT
+    )
+    daily_cap = models.PositiveSmallIntegerField(
+        _("at most this many reminder messages a day"), null=True, blank=True
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("reminder preference")
+        verbose_name_plural = _("reminder preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.delivery}"
+
+
+class TickRun(models.Model):
+    """One run of `duban tick`: when, and what it did. The supervision page warns when the last one
+    is too old (the tick loop is not running, so no reminders go out)."""
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rounds_opened = models.PositiveIntegerField(default=0)
+    reminders = models.PositiveIntegerField(default=0)
+    messages = models.PositiveIntegerField(default=0)
+    waiting = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["-finished_at"], name="supervision_tickrun_last_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M}"

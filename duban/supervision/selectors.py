@@ -3,12 +3,13 @@
 import datetime
 from collections import defaultdict
 
+from django.conf import settings
 from django.utils import timezone
 
 from duban.plans.models import Assignment, Milestone, Plan
 from duban.reports.models import Report
 from duban.supervision.lights import GREEN, RED, YELLOW, Light, MilestoneState, Thresholds, status_light
-from duban.supervision.models import LightPolicy
+from duban.supervision.models import LightPolicy, TickRun
 
 REACHED_OFFICE = ("approved", "accepted")
 
@@ -105,3 +106,18 @@ def light_counts(plan: Plan, today: datetime.date | None = None) -> dict:
     flagged.sort(key=lambda f: (f["light"].color != RED, f["a"].item.order))
     units = sorted(by_unit.values(), key=lambda u: (-u[RED], -u[YELLOW], u["label"]))
     return {"total": total, "sections": list(by_section.values()), "units": units, "flagged": flagged}
+
+
+def tick_health(now: datetime.datetime | None = None) -> dict:
+    """When `duban tick` last finished, and whether that is too long ago (the tick process is not
+    running, so no reminders go out and no scheduled round opens)."""
+    now = now or timezone.now()
+    last = TickRun.objects.exclude(finished_at=None).order_by("-finished_at").first()
+    if last is None or last.finished_at is None:
+        return {"last": None, "minutes": None, "stale": True}
+    minutes = int((now - last.finished_at).total_seconds() // 60)
+    return {
+        "last": last,
+        "minutes": minutes,
+        "stale": minutes > settings.DUBAN_TICK_STALE_MINUTES,
+    }

@@ -1,8 +1,12 @@
 """Writes on supervision: extensions, supervision notices, problems; and the reminder tick."""
 
 import datetime
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -13,12 +17,14 @@ from django.utils.translation import gettext_lazy as _
 
 from duban.audit.services import audit_record
 from duban.core.errors import InvalidInput, InvalidState, NotAllowed, StaleEdit
-from duban.notify.services import notify_many, notify_units, notify_users
+from duban.notify.models import Channel
+from duban.notify.services import notify_unit_channels, notify_units, notify_users
 from duban.org.access import access_for
 from duban.org.models import Membership, Unit
 from duban.plans.models import Assignment, Item, Plan
 from duban.reports.files import check_upload
 from duban.reports.models import Report, ReportingRound
+from duban.supervision import reminders
 from duban.supervision.models import (
     DeadlineChange,
     ExtensionRequest,
@@ -26,8 +32,11 @@ from duban.supervision.models import (
     Problem,
     ProblemAction,
     Reminder,
+    ReminderPreference,
+    ReminderRecipient,
     ReminderRule,
     SupervisionNotice,
+    TickRun,
 )
 
 EXT_BEFORE_TODAY = _("The new deadline must be after today.")
@@ -431,24 +440,27 @@ def problem_act(
 
 
 # --- reminders (催办) ----------------------------------------------------------------------------
+# What is due on a day and when a person may be told are decided in reminders.py (pure). Here: reading
+# what is open, recording each reminder once (Reminder.key is unique), and sending each person one
+# message for everything that waits for them.
 
 
-def _rule(plan: Plan) -> ReminderRule:
-    return getattr(plan, "reminder_rule", None) or ReminderRule(plan=plan)
+def _rule_of(rule: ReminderRule | None) -> reminders.Rule:
+    if rule is None:
+        return reminders.Rule()
+    return reminders.Rule(
+        days_before=rule.days_before,
+        on_the_day=rule.on_the_day,
+        every_days_after=rule.every_days_after,
+        escalate_head_after=rule.escalate_head_after,
+        escalate_leader_after=rule.escalate_leader_after,
+        active=rule.active,
+    )
 
 
-def reminders_due(today: datetime.date) -> list[dict]:
-    """Every reminder the rules call for today, whether or not it was already sent (keys tell).
-
-    Read as plain values: a province's tick looks at thousands of reports and assignments."""
-    out: list[dict] = []
-    rules = {r.plan_id: r for r in ReminderRule.objects.all()}
-    default = ReminderRule()
-
-    def rule_for(plan_id: int) -> ReminderRule:
-        return rules.get(plan_id, default)
-
-    # Reports due: not yet with the office (draft, returned, awaiting the head) in open rounds.
+def _things_due() -> Iterator[tuple[int, reminders.Due]]:
+    """(plan id, what reminders chase), read as plain values: a province has thousands of them."""
+    # Reports not yet with the office (draft, returned, awaiting the head) in open rounds.
     for r in Report.objects.filter(
         round__status=ReportingRound.Status.OPEN, state__in=["draft", "returned", "submitted"]
     ).values(
@@ -460,21 +472,18 @@ def reminders_due(today: datetime.date) -> list[dict]:
         "assignment__item__key",
         "assignment__measure__order",
     ):
-        rule = rule_for(r["round__plan_id"])
-        if not rule.active:
-            continue
-        key = r["assignment__item__key"] + (
-            f"-{r['assignment__measure__order']}" if r["assignment__measure__order"] else ""
-        )
-        out += _schedule(
-            rule,
-            today,
-            due=r["round__due_date"],
-            key=f"report:{r['id']}",
-            unit_id=r["unit_id"],
-            kind="report",
-            report_id=r["id"],
-            what=f"{r['round__period']} {key}",
+        order = r["assignment__measure__order"]
+        key = r["assignment__item__key"] + (f"-{order}" if order else "")
+        yield (
+            r["round__plan_id"],
+            reminders.Due(
+                kind=reminders.REPORT,
+                key=f"report:{r['id']}",
+                unit_id=r["unit_id"],
+                due=r["round__due_date"],
+                what=f"{r['round__period']} {key}",
+                report_id=r["id"],
+            ),
         )
     # Deadlines of assignments in published plans, not completed per an accepted report.
     done = set(
@@ -498,82 +507,73 @@ def reminders_due(today: datetime.date) -> list[dict]:
     ):
         if a["id"] in done:
             continue
-        rule = rule_for(a["item__plan_id"])
-        if not rule.active:
-            continue
         key = a["item__key"] + (f"-{a['measure__order']}" if a["measure__order"] else "")
-        out += _schedule(
-            rule,
-            today,
-            due=a["due_date"],
-            key=f"deadline:{a['id']}:{a['due_date'].isoformat()}",
-            unit_id=a["lead_unit_id"],
-            kind="deadline",
-            assignment_id=a["id"],
-            what=f"{a['item__plan__year']}年{key}",
+        yield (
+            a["item__plan_id"],
+            reminders.Due(
+                kind=reminders.DEADLINE,
+                key=f"deadline:{a['id']}:{a['due_date'].isoformat()}",
+                unit_id=a["lead_unit_id"],
+                due=a["due_date"],
+                what=gettext("%(year)s plan %(key)s") % {"year": a["item__plan__year"], "key": key},
+                assignment_id=a["id"],
+            ),
         )
+
+
+def reminders_due(today: datetime.date) -> list[reminders.Reminder]:
+    """Every reminder the rules call for today, whether or not it was already recorded."""
+    rules = {r.plan_id: _rule_of(r) for r in ReminderRule.objects.all()}
+    out: list[reminders.Reminder] = []
+    for plan_id, thing in _things_due():
+        out += reminders.schedule(rules.get(plan_id, reminders.Rule()), today, thing)
     return out
 
 
-def _schedule(
-    rule: ReminderRule,
-    today: datetime.date,
-    *,
-    due: datetime.date,
-    key: str,
-    unit_id: int,
-    kind: str,
-    what: str,
-    report_id: int | None = None,
-    assignment_id: int | None = None,
-) -> list[dict]:
-    days = (due - today).days  # > 0 before, 0 on the day, < 0 overdue
-    found = []
-
-    def add(step: str, level: str, title: str):
-        found.append(
-            {
-                "key": f"{key}:{step}",
-                "kind": kind,
-                "level": level,
-                "unit_id": unit_id,
-                "title": title,
-                "report_id": report_id,
-                "assignment_id": assignment_id,
-                "due": due.isoformat(),
-            }
+def _recipients(new: Sequence[reminders.Reminder], ids: dict[str, int]) -> list[ReminderRecipient]:
+    """Who is told of each reminder: the unit's reporters and heads, its heads, or the leaders; and
+    the unit's channels (group robots), if it has any."""
+    unit_ids = {r.unit_id for r in new}
+    members: dict[int, list[tuple[int, str]]] = {}
+    for user_id, unit_id, role in Membership.objects.filter(
+        unit_id__in=unit_ids, user__is_active=True
+    ).values_list("user_id", "unit_id", "role"):
+        members.setdefault(unit_id, []).append((user_id, role))
+    leaders = set(
+        Membership.objects.filter(role=Membership.Role.LEADER, user__is_active=True).values_list(
+            "user_id", flat=True
         )
+    )
+    with_channels = set(
+        Channel.objects.filter(unit_id__in=unit_ids, enabled=True).values_list("unit_id", flat=True)
+    )
+    roles = {
+        reminders.UNIT: {Membership.Role.REPORTER, Membership.Role.HEAD},
+        reminders.HEAD: {Membership.Role.HEAD},
+    }
+    rows = []
+    for r in new:
+        if r.level == reminders.LEADER:
+            users = leaders
+        else:
+            users = {u for u, role in members.get(r.unit_id, []) if role in roles[r.level]}
+        rows += [ReminderRecipient(reminder_id=ids[r.key], user_id=u) for u in sorted(users)]
+        if r.unit_id in with_channels:
+            rows.append(ReminderRecipient(reminder_id=ids[r.key], unit_id=r.unit_id))
+    return rows
 
-    label = "报送" if kind == "report" else "完成"
-    if days == rule.days_before and days > 0:
-        add(f"before{days}", "unit", f"【催办】{what}：还有{days}天到{label}时限（{due}）")
-    if days == 0 and rule.on_the_day:
-        add("day", "unit", f"【催办】{what}：今天是{label}时限")
-    if days < 0:
-        overdue = -days
-        if rule.every_days_after and overdue % rule.every_days_after == 0:
-            add(f"after{overdue}", "unit", f"【催办】{what}：已超过{label}时限{overdue}天")
-        if overdue >= rule.escalate_head_after:
-            add("head", "head", f"【催办·提级】{what}：已超过{label}时限{overdue}天，请单位负责人督促")
-        if overdue >= rule.escalate_leader_after:
-            add("leader", "leader", f"【催办·提级】{what}：已超过{label}时限{overdue}天，报请领导关注")
-    return found
 
-
-def tick(*, today: datetime.date | None = None, dry_run: bool = False) -> list[dict]:
-    """Evaluate every rule and send what is due and not yet sent. Idempotent: each reminder has a
-    unique key. The rows are inserted with conflicts ignored, stamped with this run's token; only
-    the rows that carry our token are ours to send, so a second tick (or a concurrent one) that
-    finds a key already there sends nothing for it."""
-    import uuid
-
-    today = today or timezone.localdate()
+def reminders_record(*, today: datetime.date, dry_run: bool = False) -> list[reminders.Reminder]:
+    """Record the reminders due today that were not recorded before, with who is to be told; they are
+    sent by reminders_send. Idempotent: the rows are inserted with conflicts ignored, stamped with this
+    run's token, and only the rows that carry our token are ours, so a second tick (or a concurrent
+    one) that finds a key already there records nothing for it."""
     due = reminders_due(today)
-    sent_keys = set()
-    keys = [d["key"] for d in due]
+    known: set[str] = set()
+    keys = [r.key for r in due]
     for i in range(0, len(keys), 900):
-        sent_keys |= set(Reminder.objects.filter(key__in=keys[i : i + 900]).values_list("key", flat=True))
-    todo = [d for d in due if d["key"] not in sent_keys]
+        known |= set(Reminder.objects.filter(key__in=keys[i : i + 900]).values_list("key", flat=True))
+    todo = [r for r in due if r.key not in known]
     if dry_run or not todo:
         return todo
     token = uuid.uuid4().hex
@@ -581,45 +581,175 @@ def tick(*, today: datetime.date | None = None, dry_run: bool = False) -> list[d
         Reminder.objects.bulk_create(
             [
                 Reminder(
-                    key=d["key"],
-                    kind=d["kind"],
-                    level=d["level"],
-                    unit_id=d["unit_id"],
-                    report_id=d["report_id"],
-                    assignment_id=d["assignment_id"],
-                    title=d["title"],
+                    key=r.key,
+                    kind=r.kind,
+                    level=r.level,
+                    unit_id=r.unit_id,
+                    report_id=r.report_id,
+                    assignment_id=r.assignment_id,
+                    title=r.title[:200],
                     run=token,
                 )
-                for d in todo
+                for r in todo
             ],
             batch_size=500,
             ignore_conflicts=True,
         )
-        mine = set(Reminder.objects.filter(run=token).values_list("key", flat=True))
-        sent = [d for d in todo if d["key"] in mine]
-        leaders = list(
-            Membership.objects.filter(role=Membership.Role.LEADER).values_list("user_id", flat=True)
-        )
-        batch = []
-        for d in sent:
-            link = reverse("report-detail", args=[d["report_id"]]) if d["report_id"] else reverse("my-tasks")
-            msg = {"kind": "reminder", "title": d["title"], "link": link}
-            if d["level"] == "unit":
-                batch.append({**msg, "unit_ids": [d["unit_id"]]})
-            elif d["level"] == "head":
-                batch.append({**msg, "unit_ids": [d["unit_id"]], "roles": [Membership.Role.HEAD]})
-            else:
-                batch.append({**msg, "user_ids": leaders, "unit_id": d["unit_id"]})
-        notify_many(batch)
-        if sent:
+        mine = dict(Reminder.objects.filter(run=token).values_list("key", "id"))
+        new = [r for r in todo if r.key in mine]
+        ReminderRecipient.objects.bulk_create(_recipients(new, mine), batch_size=1000)
+        if new:
             audit_record(
                 actor=None,
                 action="reminders.sent",
                 object_type="supervision.reminder",
-                object_repr=f"{len(sent)}",
-                after={"count": len(sent), "date": today.isoformat()},
+                object_repr=f"{len(new)}",
+                after={"count": len(new), "date": today.isoformat()},
             )
-    return sent
+    return new
+
+
+def _clock(text: str, name: str) -> datetime.time:
+    try:
+        return datetime.time.fromisoformat(text.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be HH:MM, got {text!r}") from None
+
+
+def reminder_policy() -> reminders.Policy:
+    quiet = settings.DUBAN_REMINDER_QUIET_HOURS.strip()
+    start, _sep, end = quiet.partition("-")
+    if quiet and not end:
+        raise ImproperlyConfigured(f"DUBAN_REMINDER_QUIET_HOURS must be HH:MM-HH:MM, got {quiet!r}")
+    return reminders.Policy(
+        quiet_start=_clock(start, "DUBAN_REMINDER_QUIET_HOURS") if quiet else datetime.time(0),
+        quiet_end=_clock(end, "DUBAN_REMINDER_QUIET_HOURS") if quiet else datetime.time(0),
+        digest_at=_clock(settings.DUBAN_REMINDER_DIGEST_AT, "DUBAN_REMINDER_DIGEST_AT"),
+        daily_cap=settings.DUBAN_REMINDER_DAILY_CAP,
+    )
+
+
+def _preferences(user_ids: set[int]) -> dict[int, reminders.Preference]:
+    """Each person's choice; without one, unit heads and leaders get a daily digest."""
+    chosen = {p.user_id: p for p in ReminderPreference.objects.filter(user_id__in=user_ids)}
+    digest_roles = set(
+        Membership.objects.filter(
+            user_id__in=user_ids, role__in=[Membership.Role.HEAD, Membership.Role.LEADER]
+        ).values_list("user_id", flat=True)
+    )
+    out = {}
+    for u in user_ids:
+        p = chosen.get(u)
+        delivery = p.delivery if p else ReminderPreference.Delivery.DEFAULT
+        daily = delivery == ReminderPreference.Delivery.DAILY or (
+            delivery == ReminderPreference.Delivery.DEFAULT and u in digest_roles
+        )
+        out[u] = reminders.Preference(daily=daily, daily_cap=p.daily_cap if p else None)
+    return out
+
+
+def reminders_send(*, now: datetime.datetime | None = None) -> tuple[int, int]:
+    """Send each person (and each unit's channels) one message listing all their waiting reminders,
+    where the quiet hours, their daily digest and the daily cap allow it now. Returns (messages sent,
+    reminder rows still waiting)."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    policy = reminder_policy()
+    link = reverse("reminder-list")
+    sent = waiting = 0
+    with transaction.atomic():
+        # Two ticks at once: on PostgreSQL the rows are locked and skipped; SQLite's IMMEDIATE
+        # transactions run the two one after the other.
+        pending = list(
+            ReminderRecipient.objects.select_for_update(skip_locked=True)
+            .filter(sent_at=None)
+            .select_related("reminder")
+            .order_by("reminder__sent_at", "reminder_id")
+        )
+        groups: dict[tuple[str, int], list[ReminderRecipient]] = {}
+        for row in pending:
+            who = ("user", row.user_id) if row.user_id else ("unit", row.unit_id or 0)
+            groups.setdefault(who, []).append(row)
+        today_counts: dict[tuple[str, int], set] = {}
+        for user_id, unit_id, at in (
+            ReminderRecipient.objects.filter(sent_at__gte=midnight)
+            .values_list("user_id", "unit_id", "sent_at")
+            .distinct()
+        ):
+            today_counts.setdefault(("user", user_id) if user_id else ("unit", unit_id), set()).add(at)
+        prefs = _preferences({i for kind, i in groups if kind == "user"})
+        for who, rows in groups.items():
+            pref = prefs.get(who[1], reminders.Preference()) if who[0] == "user" else reminders.Preference()
+            if not reminders.may_send(
+                now=local, preference=pref, policy=policy, sent_today=len(today_counts.get(who, ()))
+            ):
+                waiting += len(rows)
+                continue
+            message = reminders.message_for([row.reminder for row in rows], daily=pref.daily)
+            if who[0] == "user":
+                notify_users(
+                    user_ids=[who[1]], kind="reminder", title=message.title, body=message.body, link=link
+                )
+            else:
+                notify_unit_channels(
+                    unit_id=who[1], kind="reminder", title=message.title, body=message.body, link=link
+                )
+            ReminderRecipient.objects.filter(pk__in=[row.pk for row in rows]).update(sent_at=now)
+            sent += 1
+    return sent, waiting
+
+
+@transaction.atomic
+def reminder_preference_set(
+    *, actor, delivery: str, daily_cap: int | None, version: int | None = None
+) -> ReminderPreference:
+    """A person's own choice: reminders as they come or as a daily digest, and their daily cap."""
+    if delivery not in ReminderPreference.Delivery.values:
+        raise InvalidInput(_("Unknown choice."))
+    pref, _created = ReminderPreference.objects.select_for_update().get_or_create(user=actor)
+    if version is not None and int(version) != pref.version:
+        raise StaleEdit(STALE)
+    before = {"delivery": pref.delivery, "daily_cap": pref.daily_cap}
+    after = {"delivery": delivery, "daily_cap": daily_cap}
+    if before == after:
+        return pref
+    pref.delivery, pref.daily_cap = delivery, daily_cap
+    pref.version += 1
+    pref.save(update_fields=["delivery", "daily_cap", "version"])
+    audit_record(actor=actor, action="reminder.preference", obj=pref, before=before, after=after)
+    return pref
+
+
+@dataclass
+class TickResult:
+    rounds_opened: list = field(default_factory=list)
+    recorded: list[reminders.Reminder] = field(default_factory=list)
+    messages: int = 0
+    waiting: int = 0
+
+
+def tick(
+    *, today: datetime.date | None = None, now: datetime.datetime | None = None, dry_run: bool = False
+) -> TickResult:
+    """`duban tick`, every few minutes: (1) open the reporting rounds schedules call for today,
+    (2) record the reminders due today, (3) send each person one message for what waits for them.
+    A dry run only lists the reminders that would be recorded, and writes nothing."""
+    from duban.reports.services import schedules_run
+
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    if dry_run:
+        return TickResult(recorded=reminders_record(today=today, dry_run=True))
+    run = TickRun.objects.create(started_at=now)
+    result = TickResult(rounds_opened=schedules_run(today=today))
+    result.recorded = reminders_record(today=today)
+    result.messages, result.waiting = reminders_send(now=now)
+    run.finished_at = timezone.now()
+    run.rounds_opened, run.reminders = len(result.rounds_opened), len(result.recorded)
+    run.messages, run.waiting = result.messages, result.waiting
+    run.save(update_fields=["finished_at", "rounds_opened", "reminders", "messages", "waiting"])
+    return result
 
 
 @transaction.atomic

@@ -17,5 +17,6 @@ urlpatterns = [
     path("problems/new/", views.problem_new, name="problem-new"),
     path("problems/<int:pk>/", views.problem_detail, name="problem-detail"),
     path("reminders/", views.reminder_list, name="reminder-list"),
+    path("reminders/settings/", views.reminder_preference, name="reminder-preference"),
     path("plans/<int:plan_pk>/supervision-rules/", views.plan_rules, name="plan-rules"),
 ]

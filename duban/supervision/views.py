@@ -3,6 +3,7 @@
 import datetime
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -33,10 +34,17 @@ from duban.supervision.forms import (
     NoticeForm,
     ProblemActionForm,
     ProblemForm,
+    ReminderPreferenceForm,
     ResponseForm,
 )
-from duban.supervision.models import ExtensionRequest, Problem, Reminder, SupervisionNotice
-from duban.supervision.selectors import light_counts
+from duban.supervision.models import (
+    ExtensionRequest,
+    Problem,
+    Reminder,
+    ReminderPreference,
+    SupervisionNotice,
+)
+from duban.supervision.selectors import light_counts, tick_health
 
 KEY_SPLIT = re.compile(r"[、,，;；\s]+")
 
@@ -88,6 +96,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             .exclude(status__in=["resolved", "closed"])
             .count(),
             "today": timezone.localdate(),
+            "tick": tick_health() if access_for(request.user).is_admin else None,
         },
     )
 
@@ -441,6 +450,37 @@ def reminder_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
     page = Paginator(reminders, 50).get_page(request.GET.get("page"))
     return render(request, "supervision/reminder_list.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reminder_preference(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Each person's own: reminders as they come, or one digest a day; and a daily cap."""
+    pref = ReminderPreference.objects.filter(user=request.user).first()
+    initial = {
+        "delivery": pref.delivery if pref else ReminderPreference.Delivery.DEFAULT,
+        "daily_cap": pref.daily_cap if pref else None,
+        "version": pref.version if pref else None,
+    }
+    form = ReminderPreferenceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reminder_preference_set(
+                actor=request.user,
+                delivery=form.cleaned_data["delivery"],
+                daily_cap=form.cleaned_data["daily_cap"],
+                version=form.cleaned_data["version"],
+            )
+        except DubanError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("reminder-preference")
+    return render(
+        request,
+        "supervision/reminder_preference.html",
+        {"form": form, "cap": settings.DUBAN_REMINDER_DAILY_CAP, "policy": services.reminder_policy()},
+    )
 
 
 @login_required

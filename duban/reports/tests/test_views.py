@@ -292,3 +292,27 @@ class LedgerTests(ReportViewTestCase):
         self.assertEqual(rows[0][6], "40%")
         self.assertEqual(rows[0][8], "资金")
         self.assertEqual(rows[0][12], "未报")
+
+    def test_the_ledger_shows_every_return_comment_and_the_number_of_attachments(self):
+        fill(self.report, self.reporter, 40)
+        services.attachment_add(actor=self.reporter, report=self.report, name="会议纪要.pdf", data=PDF)
+        services.attachment_add(actor=self.reporter, report=self.report, name="照片.pdf", data=PDF)
+        services.report_submit(actor=self.reporter, report=self.report)
+        services.report_head_return(actor=self.head, report=self.report, comment="补充资金到位情况")
+        services.report_submit(actor=self.reporter, report=self.report)
+        services.report_approve(actor=self.head, report=self.report)
+        services.report_return(actor=self.admin, report=self.report, comment="请附开工证明")
+        self.login(self.admin)
+        ws = load_workbook(
+            io.BytesIO(self.client.get(reverse("round-ledger", args=[self.round.pk])).content)
+        )["台账"]
+        header = [c.value for c in ws[2]]
+        self.assertEqual(header[-2:], ["退回意见", "附件数"])
+        rows = {r[1]: r for r in ws.iter_rows(min_row=3, values_only=True)}
+        returns = rows[self.report.assignment.item.key][-2].split("\n")
+        self.assertEqual(len(returns), 2)
+        self.assertTrue(returns[0].endswith("单位负责人退回：补充资金到位情况"), returns[0])
+        self.assertTrue(returns[1].endswith("督办办公室退回：请附开工证明"), returns[1])
+        self.assertEqual(rows[self.report.assignment.item.key][-1], 2)
+        others = [r for k, r in rows.items() if k != self.report.assignment.item.key]
+        self.assertEqual({(r[-2], r[-1]) for r in others}, {(None, 0)})

@@ -1,7 +1,9 @@
 import datetime
 import io
 import threading
+import zoneinfo
 
+import time_machine
 from django.core.management import call_command
 from django.db import connections
 from django.test import TransactionTestCase
@@ -26,6 +28,7 @@ from duban.supervision.models import (
 from duban.supervision.selectors import lights_for
 
 D = datetime.date
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
 class SupervisionTestCase(BaseTestCase):
@@ -249,25 +252,32 @@ class TickTests(SupervisionTestCase):
         ReminderRule.objects.create(
             plan=self.plan, days_before=3, every_days_after=2, escalate_head_after=3, escalate_leader_after=7
         )
-        before = services.tick(today=D(2014, 6, 2), dry_run=True)
-        self.assertTrue(any(r["key"].endswith(":before3") and r["kind"] == "report" for r in before))
-        self.assertFalse(Reminder.objects.exists())  # a dry run sends nothing
-        with self.captureOnCommitCallbacks(execute=True):
-            sent = services.tick(today=D(2014, 6, 2))
-        self.assertEqual(len(sent), len(before))
+        before = services.reminders_record(today=D(2014, 6, 2), dry_run=True)
+        self.assertTrue(any(r.key.endswith(":before3") and r.kind == "report" for r in before))
+        self.assertFalse(Reminder.objects.exists())  # a dry run records nothing
+        with (
+            time_machine.travel(datetime.datetime(2014, 6, 2, 10, 0, tzinfo=SHANGHAI), tick=False),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            result = services.tick()
+        self.assertEqual(len(result.recorded), len(before))
         self.assertTrue(Notification.objects.filter(recipient=self.reporter, kind="reminder").exists())
-        self.assertEqual(services.tick(today=D(2014, 6, 2)), [])  # the same day again: nothing new
-        on_day = services.tick(today=D(2014, 6, 5))
-        self.assertTrue(all(r["key"].endswith(":day") for r in on_day if r["kind"] == "report"))
+        self.assertEqual(
+            services.reminders_record(today=D(2014, 6, 2)), []
+        )  # the same day again: nothing new
+        on_day = services.reminders_record(today=D(2014, 6, 5))
+        self.assertTrue(all(r.key.endswith(":day") for r in on_day if r.kind == "report"))
         levels = {
-            r["level"] for r in services.tick(today=D(2014, 6, 13), dry_run=True) if r["kind"] == "report"
+            r.level
+            for r in services.reminders_record(today=D(2014, 6, 13), dry_run=True)
+            if r.kind == "report"
         }
         self.assertEqual(levels, {"unit", "head", "leader"})  # 8 days overdue
         # a report that reached the office is no longer chased
         r = Report.objects.filter(round=round_, unit=self.unit).first()
         Report.objects.filter(pk=r.pk).update(state="approved")
         self.assertFalse(
-            any(d["report_id"] == r.pk for d in services.tick(today=D(2014, 6, 13), dry_run=True))
+            any(d.report_id == r.pk for d in services.reminders_record(today=D(2014, 6, 13), dry_run=True))
         )
 
     def test_the_command_prints_json(self):
@@ -299,7 +309,7 @@ class ConcurrentTickTests(TransactionTestCase):
         def run():
             try:
                 barrier.wait()
-                results.append(len(services.tick(today=D(2014, 6, 9))))
+                results.append(len(services.reminders_record(today=D(2014, 6, 9))))
             except Exception as e:
                 errors.append(e)
             finally:

@@ -1,5 +1,6 @@
 import calendar
 import datetime
+import json
 import re
 
 from django.core.management.base import CommandError
@@ -53,6 +54,7 @@ class Command(DubanCommand):
         op.add_argument("--period", required=True, help="2014-05 | 2014-Q2 | 2014-05-01:2014-05-20")
         op.add_argument("--due", required=True, help="YYYY-MM-DD")
         op.add_argument("--subject", default="")
+        op.add_argument("--json", action="store_true", help="print the round as JSON / 以 JSON 输出")
         sub.add_parser("run-schedules", help="open the rounds schedules call for today / 按计划开启")
 
     def handle(self, *args, what, **options):
@@ -78,6 +80,14 @@ class Command(DubanCommand):
             kind=kind,
             subject=options["subject"],
         )
+        if options["json"]:
+            self.stdout.write(
+                json.dumps(
+                    {"round_id": round_.pk, "period": label, "reports": round_.reports.count()},
+                    ensure_ascii=False,
+                )
+            )
+            return
         self.stdout.write(
             self.style.SUCCESS(
                 f"已开启 / opened round #{round_.pk} {label}: {round_.reports.count()} reports / 份报告"
