@@ -459,13 +459,17 @@ def reminders_due(today: datetime.date) -> list[dict]:
         "round__period",
         "assignment__item__key",
         "assignment__measure__order",
+        "project_report__project__name",
     ):
         rule = rule_for(r["round__plan_id"])
         if not rule.active:
             continue
-        key = r["assignment__item__key"] + (
-            f"-{r['assignment__measure__order']}" if r["assignment__measure__order"] else ""
-        )
+        if r["assignment__item__key"] is None:  # a key project's monthly report
+            key = r["project_report__project__name"] or ""
+        else:
+            key = r["assignment__item__key"] + (
+                f"-{r['assignment__measure__order']}" if r["assignment__measure__order"] else ""
+            )
         out += _schedule(
             rule,
             today,
