@@ -53,9 +53,7 @@ def may_add_evidence(user, project: Project) -> bool:
 
 def get_file_for_user(user, pk) -> ProjectFile:
     try:
-        return ProjectFile.objects.select_related("project").get(
-            pk=pk, project__in=projects_visible_to(user)
-        )
+        return ProjectFile.objects.select_related("project").get(pk=pk, project__in=projects_visible_to(user))
     except (ProjectFile.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

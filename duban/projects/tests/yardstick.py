@@ -27,7 +27,11 @@ def score(proposals: list[dict], yardstick: dict | None = None) -> dict:
     for p in proposals:
         names = {_n(p["name"]), *(_n(a) for a in p.get("aliases", []))}
         hit = next(
-            (i for i, e in enumerate(entries) if names & {_n(a) for a in [*e["accept"], *e.get("refers", [])]}),
+            (
+                i
+                for i, e in enumerate(entries)
+                if names & {_n(a) for a in [*e["accept"], *e.get("refers", [])]}
+            ),
             None,
         )
         if hit is None:
