@@ -9,7 +9,7 @@ def propose_on_import(sender, *, plan, actor=None, **kwargs) -> None:
 
 
 def apply_accepted_report(sender, *, report, actor=None, **kwargs) -> None:
-    from duban.projects.services import project_report_apply
+    from duban.projects.project_reports import project_report_apply
 
     if report.assignment_id is None:
         project_report_apply(actor=actor, report=report)

@@ -120,7 +120,7 @@ class StageChange(models.Model):
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        ordering = ["on", "id"]
+        ordering = ["id"]
 
     def __str__(self) -> str:
         return f"{self.from_stage}→{self.to_stage} {self.on}"

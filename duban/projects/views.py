@@ -1,5 +1,6 @@
 """Key-project pages: the list and the map side by side, a project's page, and the office's edits."""
 
+import datetime
 import json
 import re
 
@@ -28,7 +29,7 @@ from duban.projects.access import (
     projects_visible_to,
 )
 from duban.projects.forms import MilestoneForm, NewProjectForm, ProjectForm, StageForm
-from duban.projects.models import Geometry, InvestmentPlan, Kind, ProjectMilestone, Stage
+from duban.projects.models import Geometry, InvestmentMonth, InvestmentPlan, Kind, ProjectMilestone, Stage
 from duban.projects.selectors import FILTERS, charts, filter_projects, months_of, project_rows
 
 ITEM_KEYS = re.compile(r"[、,，;；\s]+")
@@ -49,6 +50,26 @@ def _current_plan() -> Plan | None:
     return Plan.objects.filter(status=Plan.Status.PUBLISHED).first() or Plan.objects.first()
 
 
+def _years() -> list[int]:
+    years = set(InvestmentPlan.objects.values_list("year", flat=True).distinct())
+    years |= set(InvestmentMonth.objects.values_list("year", flat=True).distinct())
+    return sorted(years | {timezone.localdate().year}, reverse=True)
+
+
+def _year(request) -> tuple[int, datetime.date]:
+    """The year shown (?year=, else the latest year with investment figures) and the day the lights
+    are computed for: today, or the last day of a past year."""
+    today = timezone.localdate()
+    raw = request.GET.get("year", "")
+    if raw.isdigit() and 2000 <= int(raw) <= 2100:
+        year = int(raw)
+    else:
+        with_figures = [y for y in _years() if y <= today.year]
+        data_years = set(InvestmentPlan.objects.values_list("year", flat=True))
+        year = max([y for y in with_figures if y in data_years] or [today.year])
+    return year, min(today, datetime.date(year, 12, 31))
+
+
 def _gazetteer_json() -> list[dict]:
     return [p.as_dict() for p in gazetteer.all_places()]
 
@@ -59,7 +80,8 @@ def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The registry: filters on top, the list and the map side by side, charts below."""
     acc = access_for(request.user)
     f = {k: request.GET.get(k, "").strip() for k in FILTERS}
-    rows = project_rows(filter_projects(projects_visible_to(request.user), f))
+    year, as_of = _year(request)
+    rows = project_rows(filter_projects(projects_visible_to(request.user), f), today=as_of)
     plan = _current_plan()
     return render(
         request,
@@ -78,7 +100,8 @@ def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "can_write": acc.is_admin,
             "can_export": acc.sees_everything,
             "plan": plan,
-            "year": timezone.localdate().year,
+            "year": year,
+            "years": _years(),
         },
     )
 
@@ -175,8 +198,8 @@ def project_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def project_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     project, can_write = get_project_for_user(request.user, pk)
-    year = timezone.localdate().year
-    row = project_rows(projects_visible_to(request.user).filter(pk=project.pk))[0]
+    year, as_of = _year(request)
+    row = project_rows(projects_visible_to(request.user).filter(pk=project.pk), today=as_of)[0]
     plan_row = InvestmentPlan.objects.filter(project=project, year=year).first()
     return render(
         request,
@@ -189,6 +212,7 @@ def project_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "stage_form": StageForm(initial={"stage": project.stage, "version": project.version}),
             "milestone_form": MilestoneForm(),
             "milestones": project.milestones.all(),
+            "years": _years(),
             "stage_changes": project.stage_changes.select_related("changed_by"),
             "months": months_of(project, year),
             "year": year,
