@@ -84,13 +84,26 @@ def load_demo_projects() -> dict:
             services.investment_plan_set(actor=admin, project=p, year=2014, planned=planned)
             for month, share in ((1, "0.03"), (2, "0.03"), (3, "0.08"), (4, "0.12")):
                 services.investment_month_set(
-                    actor=admin, project=p, year=2014, month=month, completed=Decimal(planned) * Decimal(share)
+                    actor=admin,
+                    project=p,
+                    year=2014,
+                    month=month,
+                    completed=Decimal(planned) * Decimal(share),
                 )
-            services.milestone_add(actor=admin, project=p, title="主体工程开工", due_date=datetime.date(2014, 4, 30))
-            services.milestone_add(actor=admin, project=p, title="年度投资过半", due_date=datetime.date(2014, 7, 31))
+            services.milestone_add(
+                actor=admin, project=p, title="主体工程开工", due_date=datetime.date(2014, 4, 30)
+            )
+            services.milestone_add(
+                actor=admin, project=p, title="年度投资过半", due_date=datetime.date(2014, 7, 31)
+            )
         if p.name in AREAS:
             services.project_locate(
-                actor=admin, project=p, version=None, geometry="area", coordinates=AREAS[p.name], place_names=p.places
+                actor=admin,
+                project=p,
+                version=None,
+                geometry="area",
+                coordinates=AREAS[p.name],
+                place_names=p.places,
             )
     reports = _demo_reports(plan, admin)
     return {"projects_created": Project.objects.filter(plan=plan).count(), "project_reports": reports}
