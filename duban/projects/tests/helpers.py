@@ -23,7 +23,9 @@ def seed_with_projects(admin, names: list[str], lead_unit=None) -> tuple[Plan, d
     for n in names:
         p = Candidate.objects.get(pk=cands[n].pk).project
         if lead_unit is not None:
-            p = services.project_update(actor=admin, project=p, version=None, name=p.name, kind=p.kind, lead_unit=lead_unit)
+            p = services.project_update(
+                actor=admin, project=p, version=None, name=p.name, kind=p.kind, lead_unit=lead_unit
+            )
         projects[n] = p
     return plan, projects
 

@@ -57,9 +57,16 @@ class RegistryTests(BaseTestCase):
             plan=self.plan,
             decisions=[
                 {"id": c["中俄经济合作区"].pk, "action": "merge", "into": c["珲春国际合作示范区"].pk},
-                {"id": c["珲春国际合作示范区"].pk, "action": "confirm", "name": "中国图们江区域（珲春）国际合作示范区"},
+                {
+                    "id": c["珲春国际合作示范区"].pk,
+                    "action": "confirm",
+                    "name": "中国图们江区域（珲春）国际合作示范区",
+                },
                 {"id": c["长吉图融资平台"].pk, "action": "confirm", "kind": "other"},
-                {"id": c["上海自由贸易区"].pk if "上海自由贸易区" in c else c["中俄科技园"].pk, "action": "reject"},
+                {
+                    "id": c["上海自由贸易区"].pk if "上海自由贸易区" in c else c["中俄科技园"].pk,
+                    "action": "reject",
+                },
             ],
         )
         self.assertEqual(out, {"confirmed": 2, "merged": 1, "rejected": 1})
@@ -72,7 +79,9 @@ class RegistryTests(BaseTestCase):
         c = Candidate.objects.get(plan=self.plan, name="图们跨境桥")
         with self.assertRaises(StaleEdit):
             services.candidates_decide(
-                actor=self.admin, plan=self.plan, decisions=[{"id": c.pk, "version": c.version + 1, "action": "confirm"}]
+                actor=self.admin,
+                plan=self.plan,
+                decisions=[{"id": c.pk, "version": c.version + 1, "action": "confirm"}],
             )
 
     def test_only_the_office_changes_the_registry(self):
@@ -86,21 +95,33 @@ class RegistryTests(BaseTestCase):
         v = Project.objects.get(pk=p.pk).version
         services.project_update(actor=self.admin, project=p, version=v, name="扎鲁比诺港扩建", kind="port")
         with self.assertRaises(StaleEdit):
-            services.project_update(actor=self.admin, project=p, version=v, name="扎鲁比诺万能港", kind="port")
+            services.project_update(
+                actor=self.admin, project=p, version=v, name="扎鲁比诺万能港", kind="port"
+            )
         self.assertEqual(Project.objects.get(pk=p.pk).name, "扎鲁比诺港扩建")
 
     def test_locations_by_name_click_or_coordinates(self):
         p = self.projects["中朝圈河跨境桥"]
         p = services.project_locate(
-            actor=self.admin, project=p, version=None, geometry="line", coordinates=[[130.5, 42.6], ["130.6", "42.55"]]
+            actor=self.admin,
+            project=p,
+            version=None,
+            geometry="line",
+            coordinates=[[130.5, 42.6], ["130.6", "42.55"]],
         )
         self.assertEqual(p.coordinates, [[130.5, 42.6], [130.6, 42.55]])
         for bad in ([[130.5, 42.6]], [[200, 42]], "x"):
             with self.assertRaises(InvalidInput):
-                services.project_locate(actor=self.admin, project=p, version=None, geometry="line", coordinates=bad)
+                services.project_locate(
+                    actor=self.admin, project=p, version=None, geometry="line", coordinates=bad
+                )
         with self.assertRaises(InvalidInput):
-            services.project_locate(actor=self.admin, project=p, version=None, geometry="", place_names=["火星"])
-        p = services.project_locate(actor=self.admin, project=p, version=None, geometry="", place_names=["珲春", "罗津"])
+            services.project_locate(
+                actor=self.admin, project=p, version=None, geometry="", place_names=["火星"]
+            )
+        p = services.project_locate(
+            actor=self.admin, project=p, version=None, geometry="", place_names=["珲春", "罗津"]
+        )
         self.assertEqual((p.geometry, p.countries), ("point", ["CN", "KP"]))
 
     def test_amounts_in_wan_or_yi(self):
@@ -124,7 +145,9 @@ class ProjectReportTests(BaseTestCase):
 
     def test_a_monthly_report_goes_through_approval_and_review_into_the_registry(self):
         p = self.projects["扎鲁比诺港"]
-        m = services.milestone_add(actor=self.admin, project=p, title="开工", due_date=datetime.date(2014, 5, 20))
+        m = services.milestone_add(
+            actor=self.admin, project=p, title="开工", due_date=datetime.date(2014, 5, 20)
+        )
         r = self._file(p)
         self.assertIsNone(r.assignment_id)
         self.assertEqual(r.unit, self.unit)
@@ -148,28 +171,48 @@ class ProjectReportTests(BaseTestCase):
         p.refresh_from_db()
         self.assertEqual((p.stage, p.stage_since), (Stage.CONSTRUCTION, datetime.date(2014, 5, 31)))
         self.assertEqual(p.stage_changes.last().report_id, r.pk)
-        self.assertEqual(InvestmentMonth.objects.get(project=p, year=2014, month=5).completed, Decimal("3000.00"))
+        self.assertEqual(
+            InvestmentMonth.objects.get(project=p, year=2014, month=5).completed, Decimal("3000.00")
+        )
         m.refresh_from_db()
         self.assertEqual(m.reached_on, datetime.date(2014, 5, 31))
-        problem = project_reports.project_report_problem(actor=self.reporter, report=r, title="", level="provincial")
+        problem = project_reports.project_report_problem(
+            actor=self.reporter, report=r, title="", level="provincial"
+        )
         self.assertEqual((problem.title, problem.report_id), ("俄方审批慢。", r.pk))
-        self.assertEqual(list(Problem.objects.get(pk=problem.pk).items.values_list("key", flat=True)), ["（十五）"])
+        self.assertEqual(
+            list(Problem.objects.get(pk=problem.pk).items.values_list("key", flat=True)), ["（十五）"]
+        )
 
     def test_a_change_of_the_projects_figures_alone_moves_the_version(self):
         r = self._file(self.projects["中朝圈河跨境桥"])
         v = r.version
-        kwargs = dict(progress_status="", percent=None, progress="", problems="", next_steps="", stage=Stage.PLANNING)
-        r = project_reports.project_report_save(actor=self.reporter, report=r, version=v, investment_month="10", **kwargs)
+        kwargs = dict(
+            progress_status="", percent=None, progress="", problems="", next_steps="", stage=Stage.PLANNING
+        )
+        r = project_reports.project_report_save(
+            actor=self.reporter, report=r, version=v, investment_month="10", **kwargs
+        )
         self.assertEqual(r.version, v + 1)
         with self.assertRaises(StaleEdit):
-            project_reports.project_report_save(actor=self.multi, report=r, version=v, investment_month="20", **kwargs)
+            project_reports.project_report_save(
+                actor=self.multi, report=r, version=v, investment_month="20", **kwargs
+            )
 
     def test_another_unit_may_not_write_it_and_asking_twice_adds_nothing(self):
         r = self._file(self.projects["珲春至东宁铁路"])
         with self.assertRaises(NotAllowed):
             project_reports.project_report_save(
-                actor=self.other, report=r, version=None, progress_status="", percent=None, progress="x",
-                problems="", next_steps="", investment_month="", stage=Stage.PLANNING,
+                actor=self.other,
+                report=r,
+                version=None,
+                progress_status="",
+                percent=None,
+                progress="x",
+                problems="",
+                next_steps="",
+                investment_month="",
+                stage=Stage.PLANNING,
             )
         self.assertEqual(project_reports.project_reports_request(actor=self.admin, round_=self.round), 0)
 
@@ -200,7 +243,11 @@ class LedgerTests(BaseTestCase):
         headers = [c.value for c in ws[1]]
         row = next(r for r in ws.iter_rows(min_row=2) if r[1].value == "扎鲁比诺港")
         row[headers.index("阶段")].value = "在建"
-        row[headers.index("2014年计划投资(万元)") if "2014年计划投资(万元)" in headers else headers.index("2014年计划投资(万元)".replace("计划", "度计划"))].value = 80000
+        row[
+            headers.index("2014年计划投资(万元)")
+            if "2014年计划投资(万元)" in headers
+            else headers.index("2014年计划投资(万元)".replace("计划", "度计划"))
+        ].value = 80000
         row[headers.index("5月完成(万元)")].value = "1.2亿"
         result = ledger.import_ledger(actor=self.admin, data=self._save(wb), year=2014)
         self.assertTrue(result.ok, result.errors)
@@ -225,7 +272,9 @@ class LedgerTests(BaseTestCase):
 
     def test_user_text_is_written_as_text_not_as_a_formula(self):
         p = self.projects["扎鲁比诺港"]
-        services.project_update(actor=self.admin, project=p, version=None, name="=HYPERLINK(\"x\")", kind="port", owner="+1")
+        services.project_update(
+            actor=self.admin, project=p, version=None, name='=HYPERLINK("x")', kind="port", owner="+1"
+        )
         ws = self._sheet()[ledger.SHEET]
         cell = next(r[1] for r in ws.iter_rows(min_row=2) if str(r[1].value).startswith("=HYPER"))
         self.assertEqual(cell.data_type, "s")
@@ -233,6 +282,8 @@ class LedgerTests(BaseTestCase):
     def test_an_edit_since_the_export_is_refused(self):
         data = ledger.export_ledger(Project.objects.all(), 2014)
         p = self.projects["扎鲁比诺港"]
-        services.project_update(actor=self.admin, project=p, version=None, name="扎鲁比诺港", kind="port", owner="俄方")
+        services.project_update(
+            actor=self.admin, project=p, version=None, name="扎鲁比诺港", kind="port", owner="俄方"
+        )
         result = ledger.check_ledger(data, 2014)
         self.assertEqual([e.column for e in result.errors], ["版本"])
