@@ -79,7 +79,7 @@ class SeedProposalTests(SimpleTestCase):
         required = [e for e in y["projects"] if e["status"] == "required"]
         self.assertGreaterEqual(len(required), 60)
         # the score falls when a proposal is wrong: the yardstick can fail
-        bad = _as_scored(self.proposals) + [{"name": "上海自由贸易区", "aliases": [], "kind": "zone"}]
+        bad = [*_as_scored(self.proposals), {"name": "上海自由贸易区", "aliases": [], "kind": "zone"}]
         self.assertLess(score(bad)["precision"], self.score["precision"])
 
 
