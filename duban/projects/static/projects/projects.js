@@ -245,10 +245,12 @@
   /* On the proposal screen: “tick all” and choosing a row's merge target ticks the row. */
   function proposals() {
     document.querySelectorAll("[data-tick-on-change]").forEach(function (input) {
-      input.addEventListener("change", function () {
+      function tick() {
         var box = document.getElementById(input.dataset.tickOnChange);
         if (box) box.checked = true;
-      });
+      }
+      input.addEventListener("input", tick);
+      input.addEventListener("change", tick);
     });
   }
 
