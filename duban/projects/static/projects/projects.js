@@ -98,8 +98,8 @@
             },
           },
           geo: {
-            map: "duban-projects", roam: true, center: el.dataset.center ? JSON.parse(el.dataset.center) : [129.2, 42.6],
-            zoom: parseFloat(el.dataset.zoom || "2.3"), scaleLimit: { min: 1, max: 40 },
+            map: "duban-projects", roam: true, center: el.dataset.center ? JSON.parse(el.dataset.center) : [129.6, 41.9],
+            zoom: parseFloat(el.dataset.zoom || "2.0"), scaleLimit: { min: 1, max: 40 },
             itemStyle: { areaColor: "#e3e8ef", borderColor: "#9aa5b5", borderWidth: 0.6 },
             emphasis: { disabled: true }, regions: regionStyles, select: { disabled: true },
             label: { show: false },
