@@ -15,8 +15,8 @@ from duban.core.errors import InvalidInput
 from duban.org.models import Unit
 from duban.org.selectors import normalise_name
 from duban.plans.keys import deadline_date, item_keys
-from duban.plans.signals import plan_imported
 from duban.plans.models import Assignment, Entity, Item, Measure, Plan, Section
+from duban.plans.signals import plan_imported
 
 DUPLICATE_PLAN = _(
     "This document was already imported as plan “%(title)s” (%(year)s, #%(id)s). Nothing was imported."

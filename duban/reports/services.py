@@ -26,8 +26,8 @@ from duban.org.access import access_for
 from duban.org.models import Membership, Unit
 from duban.plans.models import Assignment, Milestone, Plan
 from duban.reports.files import check_upload
-from duban.reports.signals import report_accepted
 from duban.reports.models import Attachment, Contribution, Report, ReportEvent, ReportingRound, RoundSchedule
+from duban.reports.signals import report_accepted
 
 S = Report.State
 
