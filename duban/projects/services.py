@@ -2,16 +2,19 @@
 milestones, investment, evidence. Monthly project reports are in ``project_reports.py``."""
 
 import datetime
+import functools
 import hashlib
+import json
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+import docparse
 from duban.audit.services import audit_record, snapshot
 from duban.core.errors import InvalidInput, InvalidState, NotAllowed, StaleEdit
 from duban.indicators.models import Region
@@ -160,19 +163,31 @@ def location_from_places(names: Sequence[str], kind: str) -> tuple[str, list, li
     return proposal.geometry, proposal.coordinates, [p.name for p in found], proposal.countries
 
 
-def regions_for_places(names: Sequence[str]) -> list[Region]:
-    """Jilin regions a project's places lie in (a city's name, or the county a crossing is in)."""
-    out: list[Region] = []
-    for n in names:
-        base = n.replace("口岸", "")
-        r = (
-            Region.objects.filter(Q(name=base) | Q(short_name=base) | Q(name__in=[f"{base}市", f"{base}县"]))
-            .exclude(level=Region.Level.PROVINCE)
-            .first()
-        )
-        if r is not None and r not in out:
-            out.append(r)
+@functools.cache
+def _region_codes() -> dict[str, str]:
+    """Place name → GB/T 2260 code of the Jilin division it lies in, from docparse's committed data
+    (the divisions themselves, and the county each crossing or scenic place is in)."""
+    data = Path(docparse.__file__).resolve().parent / "data"
+    out: dict[str, str] = {}
+    for r in json.loads((data / "regions_jilin.json").read_text(encoding="utf-8")):
+        if r["level"] != "province":
+            for n in (r["name"], r.get("short") or ""):
+                if n:
+                    out.setdefault(n, r["adcode"])
+    for p in json.loads((data / "places.json").read_text(encoding="utf-8")).get("places", []):
+        code = p.get("adcode") or p.get("parent")
+        if p.get("name") and code and str(code).startswith("22"):
+            for n in [p["name"], *p.get("aliases", [])]:
+                out.setdefault(n, code)
     return out
+
+
+def regions_for_places(names: Sequence[str]) -> list[Region]:
+    """Jilin regions a project's places lie in (a city, or the county a crossing is in)."""
+    codes = _region_codes()
+    wanted = list(dict.fromkeys(codes[n] for n in names if n in codes))
+    found = {r.code: r for r in Region.objects.filter(code__in=wanted)}
+    return [found[c] for c in wanted if c in found]
 
 
 @transaction.atomic

@@ -33,6 +33,8 @@ class RegistryTests(BaseTestCase):
         self.assertEqual([i.key for i in rail.items.all()], ["（十三）"])
         self.assertEqual(list(rail.stage_changes.values_list("to_stage", flat=True)), ["planning"])
         self.assertEqual(self.projects["扎鲁比诺港"].countries, ["RU"])
+        bridge = self.projects["中朝圈河跨境桥"]
+        self.assertEqual([r.name for r in bridge.regions.all()], ["珲春市"])  # the crossing's county
 
     def test_bulk_decisions_are_all_or_nothing(self):
         cands = {c.name: c for c in Candidate.objects.filter(plan=self.plan, status="proposed")}
