@@ -18,7 +18,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from duban.audit.services import audit_record
 from duban.core.errors import DubanError
 from duban.org.access import access_for
-from duban.plans.division_xlsx import _parse_date
+from duban.plans.division_xlsx import RowError, _parse_date
 from duban.plans.importer import UnitResolver
 from duban.projects import services
 from duban.projects.models import InvestmentMonth, InvestmentPlan, Kind, Project, Stage
@@ -131,17 +131,6 @@ def export_ledger(projects, year: int) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
-
-
-@dataclass
-class RowError:
-    sheet: str
-    row: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
 
 
 @dataclass
