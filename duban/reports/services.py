@@ -311,7 +311,8 @@ def _record(report: Report, *, actor, action: str, from_state: str, comment: str
 
 def _lock(report: Report, version: int | None) -> Report:
     locked = (
-        Report.objects.select_for_update()
+        # only the report's row: its assignment is empty for a key project's report (an outer join)
+        Report.objects.select_for_update(of=("self",))
         .select_related("round", "assignment__item", "unit")
         .get(pk=report.pk)
     )
