@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "duban.supervision",
     "duban.api",
     "duban.indicators",
+    "duban.projects",
     # third party
     "ninja",
     "django_htmx",

@@ -52,5 +52,6 @@ urlpatterns = [
     path("", include("duban.plans.urls")),
     path("", include("duban.reports.urls")),
     path("", include("duban.supervision.urls")),
+    path("", include("duban.projects.urls")),
     path("api/", api.urls),
 ]

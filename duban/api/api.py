@@ -100,3 +100,6 @@ api.add_router("/", supervision_router.router)
 from duban.indicators.api import router as indicators_router  # noqa: E402
 
 api.add_router("/", indicators_router)
+from duban.api.routers import projects as projects_router  # noqa: E402
+
+api.add_router("/", projects_router.router)

@@ -18,4 +18,7 @@ def load_demo(stdout=None) -> dict:
     from duban.indicators.demo import load_demo_indicators
 
     summary.update(load_demo_indicators())
+    from duban.projects.demo import load_demo_projects
+
+    summary.update(load_demo_projects())
     return summary

@@ -16,6 +16,7 @@ from duban.org.models import Unit
 from duban.org.selectors import normalise_name
 from duban.plans.keys import deadline_date, item_keys
 from duban.plans.models import Assignment, Entity, Item, Measure, Plan, Section
+from duban.plans.signals import plan_imported
 
 DUPLICATE_PLAN = _(
     "This document was already imported as plan “%(title)s” (%(year)s, #%(id)s). Nothing was imported."
@@ -241,6 +242,7 @@ def plan_import(
             gettext("Unit “%(name)s” named in the document is not in the organisation.") % {"name": name}
         )
     summary.plan_id = plan.pk
+    plan_imported.send(sender=Plan, plan=plan, actor=actor)
     audit_record(
         actor=actor,
         action="plan.import",

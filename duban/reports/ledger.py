@@ -80,7 +80,8 @@ def export_ledger(round_: ReportingRound) -> bytes:
     now = timezone.now()
     # Plain values in a handful of queries: a province's round is thousands of rows.
     rows = list(
-        Report.objects.filter(round=round_)
+        # assignments only: key projects' monthly reports are in the project ledger (重点项目台账)
+        Report.objects.filter(round=round_, assignment__isnull=False)
         .order_by("assignment__item__order", "assignment__measure__order")
         .values(
             "id",

@@ -97,8 +97,14 @@ class Report(models.Model):
         PAUSED = "paused", _("Paused")
 
     round = models.ForeignKey(ReportingRound, models.CASCADE, related_name="reports", verbose_name=_("round"))
+    # Empty for a key project's monthly report: its project is on projects.ProjectReport.
     assignment = models.ForeignKey(
-        "plans.Assignment", models.CASCADE, related_name="reports", verbose_name=_("assignment")
+        "plans.Assignment",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("assignment"),
     )
     unit = models.ForeignKey("org.Unit", models.PROTECT, related_name="reports", verbose_name=_("unit"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
@@ -148,7 +154,15 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.round} · {self.assignment}"
+        return f"{self.round} · {self.subject}"
+
+    @property
+    def subject(self):
+        """What the report is about: its assignment, or the key project of a project report."""
+        if self.assignment_id is not None:
+            return self.assignment
+        project_report = getattr(self, "project_report", None)
+        return project_report.project if project_report is not None else None
 
     @property
     def editable(self) -> bool:

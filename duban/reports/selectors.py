@@ -45,7 +45,13 @@ def review_rows(*, round_id=None, section_id=None, unit_id=None, state="", page:
     page = max(1, min(page, (total - 1) // per_page + 1 if total else 1))
     reports = list(
         qs.select_related(
-            "round", "assignment__item", "assignment__measure", "unit", "based_on", "approved_by"
+            "round",
+            "assignment__item",
+            "assignment__measure",
+            "unit",
+            "based_on",
+            "approved_by",
+            "project_report__project",
         ).order_by("assignment__item__order", "assignment__measure__order", "id")[
             (page - 1) * per_page : page * per_page
         ]

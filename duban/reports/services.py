@@ -27,6 +27,7 @@ from duban.org.models import Membership, Unit
 from duban.plans.models import Assignment, Milestone, Plan
 from duban.reports.files import check_upload
 from duban.reports.models import Attachment, Contribution, Report, ReportEvent, ReportingRound, RoundSchedule
+from duban.reports.signals import report_accepted
 
 S = Report.State
 
@@ -301,7 +302,7 @@ def _record(report: Report, *, actor, action: str, from_state: str, comment: str
         actor=actor,
         action=f"report.{action}",
         obj=report,
-        object_repr=f"{report.round.period} {report.assignment}",
+        object_repr=f"{report.round.period} {report.subject}",
         unit=report.unit,
         before={"state": from_state},
         after={"state": report.state, **({"comment": comment} if comment else {})},
@@ -310,7 +311,8 @@ def _record(report: Report, *, actor, action: str, from_state: str, comment: str
 
 def _lock(report: Report, version: int | None) -> Report:
     locked = (
-        Report.objects.select_for_update()
+        # only the report's row: its assignment is empty for a key project's report (an outer join)
+        Report.objects.select_for_update(of=("self",))
         .select_related("round", "assignment__item", "unit")
         .get(pk=report.pk)
     )
@@ -372,7 +374,7 @@ def report_save(
             actor=actor,
             action="report.save",
             obj=report,
-            object_repr=f"{report.round.period} {report.assignment}",
+            object_repr=f"{report.round.period} {report.subject}",
             unit=report.unit,
             before=before,
             after=after,
@@ -422,7 +424,7 @@ def report_submit(*, actor, report: Report, version: int | None = None) -> Repor
     notify_users(
         user_ids=list(heads),
         kind="report.submitted",
-        title=gettext("A report awaits your approval: %(item)s") % {"item": report.assignment},
+        title=gettext("A report awaits your approval: %(item)s") % {"item": report.subject},
         link=reverse("report-detail", args=[report.pk]),
     )
     return report
@@ -471,7 +473,7 @@ def _return(report: Report, *, actor, comment: str, action: str) -> Report:
     notify_units(
         unit_ids=[report.unit_id],
         kind="report.returned",
-        title=gettext("Report returned: %(item)s") % {"item": report.assignment},
+        title=gettext("Report returned: %(item)s") % {"item": report.subject},
         body=comment,
         link=reverse("report-detail", args=[report.pk]),
     )
@@ -495,6 +497,7 @@ def report_accept(*, actor, report: Report, comment: str = "", version: int | No
     report.review_comment = comment.strip()
     _bump(report, ["state", "reviewed_at", "reviewed_by", "review_comment"])
     _record(report, actor=actor, action="accept", from_state=S.APPROVED, comment=report.review_comment)
+    report_accepted.send(sender=Report, report=report, actor=actor)
     return report
 
 

@@ -175,7 +175,7 @@ def my_reports(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.now()
     reports = (
         Report.objects.filter(unit_id__in=acc.staff_unit_ids, round__status=ReportingRound.Status.OPEN)
-        .select_related("round", "assignment__item", "assignment__measure", "unit")
+        .select_related("round", "assignment__item", "assignment__measure", "unit", "project_report__project")
         .order_by("round__due_date", "unit_id", "assignment__item__order")
     )
     rows = [{"r": r, "timeliness": report_timeliness(r, now)} for r in reports]
@@ -221,6 +221,8 @@ def _report_context(request, report: Report, form=None, comment_form=None) -> di
 @require_http_methods(["GET", "POST"])
 def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, pk)
+    if report.assignment_id is None:  # a key project's monthly report has its own page
+        return redirect("project-report", pk=report.pk)
     form = None
     if request.method == "POST":
         acc = access_for(request.user)

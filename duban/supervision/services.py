@@ -471,9 +471,13 @@ def _things_due() -> Iterator[tuple[int, reminders.Due]]:
         "round__period",
         "assignment__item__key",
         "assignment__measure__order",
+        "project_report__project__name",
     ):
-        order = r["assignment__measure__order"]
-        key = r["assignment__item__key"] + (f"-{order}" if order else "")
+        if r["assignment__item__key"] is None:  # a key project's monthly report
+            key = r["project_report__project__name"] or ""
+        else:
+            order = r["assignment__measure__order"]
+            key = r["assignment__item__key"] + (f"-{order}" if order else "")
         yield (
             r["round__plan_id"],
             reminders.Due(

@@ -374,7 +374,7 @@ def problem_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             "owner": report.unit_id,
             "title": report.problems.strip().splitlines()[0][:200] if report.problems.strip() else "",
             "description": report.problems,
-            "items": report.assignment.item.key,
+            "items": report.assignment.item.key if report.assignment_id else "",
         }
     form = ProblemForm(request.POST or None, initial=initial)
     if not acc.is_admin:

@@ -49,7 +49,8 @@ class RoundOpenIn(Schema):
 class ReportOut(Schema):
     id: int
     round_id: int
-    assignment_id: int
+    assignment_id: int | None = Field(description="empty for a key project's monthly report")
+    project_id: int | None = Field(default=None, description="the key project of a project report")
     item_key: str
     unit_id: int
     state: str = Field(examples=["approved"])
@@ -130,7 +131,8 @@ def _out(r: Report) -> dict:
                 "version",
             )
         },
-        "item_key": f"{a.item.key}-{a.measure.order}" if a.measure_id else a.item.key,
+        "item_key": (f"{a.item.key}-{a.measure.order}" if a.measure_id else a.item.key) if a else "",
+        "project_id": None if a else getattr(r.subject, "pk", None),
     }
 
 
