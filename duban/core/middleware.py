@@ -46,13 +46,17 @@ class UploadLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        from django.conf import settings
+
         from duban.core.uploads import request_limit
 
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        limit = request_limit()
+        multipart = request.META.get("CONTENT_TYPE", "").startswith("multipart/")
+        # Without files, a body is form fields or JSON: Django's own limit, said in words here.
+        limit = request_limit() if multipart else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if length > limit:
             return _too_large(request, limit)
         return self.get_response(request)

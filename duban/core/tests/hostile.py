@@ -78,57 +78,23 @@ def write_zip(members: list[Member], *, central_offsets: list[int] | None = None
     """A zip of ``members``; ``central_offsets`` makes the central directory point where it likes."""
     out = io.BytesIO()
     offsets = []
+
+    def fields(m: Member) -> tuple:
+        """The fields both headers share: flags (UTF-8 names), method, time, date, CRC, sizes, name length."""
+        size = m.size if m.declared is None else m.declared
+        return (m.flags | 0x800, m.method, 0, 0x21, m.crc, len(m.raw), size, len(m.name.encode()))
+
     for m in members:
         offsets.append(out.tell())
-        size = m.size if m.declared is None else m.declared
-        name = m.name.encode()
-        flags = m.flags | 0x800  # UTF-8 names
-        out.write(
-            struct.pack(
-                "<IHHHHHIIIHH",
-                0x04034B50,
-                20,
-                flags,
-                m.method,
-                0,
-                0x21,
-                m.crc,
-                len(m.raw),
-                size,
-                len(name),
-                0,
-            )
-        )
-        out.write(name)
+        out.write(struct.pack("<IH", 0x04034B50, 20) + struct.pack("<HHHHIIIH", *fields(m)) + b"\0\0")
+        out.write(m.name.encode())
         out.write(m.raw)
     cd_start = out.tell()
     for i, m in enumerate(members):
-        size = m.size if m.declared is None else m.declared
-        name = m.name.encode()
         offset = central_offsets[i] if central_offsets else offsets[i]
-        out.write(
-            struct.pack(
-                "<IHHHHHHIIIHHHHHII",
-                0x02014B50,
-                20,
-                20,
-                m.flags | 0x800,
-                m.method,
-                0,
-                0x21,
-                m.crc,
-                len(m.raw),
-                size,
-                len(name),
-                0,
-                0,
-                0,
-                0,
-                0,
-                offset,
-            )
-        )
-        out.write(name)
+        out.write(struct.pack("<IHH", 0x02014B50, 20, 20) + struct.pack("<HHHHIIIH", *fields(m)))
+        out.write(struct.pack("<HHHHII", 0, 0, 0, 0, 0, offset))
+        out.write(m.name.encode())
     cd_size = out.tell() - cd_start
     n = len(members)
     out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, cd_size, cd_start, 0))
@@ -183,10 +149,11 @@ def real_xlsx() -> bytes:
     return buf.getvalue()
 
 
-def pdf(content: bytes, *, compress: bool = True, extra_trailer: bytes = b"") -> bytes:
-    """A one-page PDF whose page shows ``content`` (a content stream), with a correct xref."""
-    stream = zlib.compress(content) if compress else content
-    filt = b"/Filter /FlateDecode " if compress else b""
+def pdf(content: bytes, *, compress: bool = True, extra_trailer: bytes = b"", deflated: bytes = b"") -> bytes:
+    """A one-page PDF whose page shows ``content`` (a content stream, or the already ``deflated``
+    one), with a correct xref."""
+    stream = deflated or (zlib.compress(content) if compress else content)
+    filt = b"/Filter /FlateDecode " if compress or deflated else b""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -397,25 +364,12 @@ def macro_xlsx(with_vba: bool = True) -> bytes:
 
 
 def pdf_bomb(mb: int = 300) -> bytes:
-    """A PDF whose one content stream unpacks to ``mb`` MB of drawing operators."""
+    """A valid one-page PDF whose content stream unpacks to ``mb`` MB of drawing operators."""
     op = b"0 0 m 1 1 l S\n" * (MB // 14)
     c = zlib.compressobj(9)
     first = c.compress(op) + c.flush(zlib.Z_FULL_FLUSH)
     block = c.compress(op) + c.flush(zlib.Z_FULL_FLUSH)
-    stream = first + block * (mb - 1) + c.flush()
-    out = pdf(b"")
-    head, _s, _rest = out.partition(b"4 0 obj")
-    # rebuild with the bomb as object 4 (the xref is not exact: readers recover, the gate does not care)
-    body = (
-        b"4 0 obj\n<< /Filter /FlateDecode /Length %d >>\nstream\n" % len(stream)
-        + stream
-        + b"\nendstream\nendobj\n"
-    )
-    return (
-        head
-        + body
-        + b"5 0 obj\n<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-    )
+    return pdf(b"", deflated=first + block * (mb - 1) + c.flush())
 
 
 def encrypted_pdf() -> bytes:

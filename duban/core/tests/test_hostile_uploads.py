@@ -307,6 +307,12 @@ class OversizedUploadTests(HostileCase):
             "POST", "/api/plans/import", b"x", "multipart/form-data; boundary=x", CONTENT_LENGTH=too_big
         )
         self.assertEqual((r.status_code, r.json()["code"]), (413, "too_large"))
+        # a JSON body over Django's form-data limit: 413 with the message, not a bare 400
+        json_too_big = str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+        r = self.client.generic(
+            "POST", "/api/values/bulk", b"{}", "application/json", CONTENT_LENGTH=json_too_big
+        )
+        self.assertEqual((r.status_code, r.json()["code"]), (413, "too_large"))
 
     @override_settings(DUBAN_UPLOAD_MAX_MB=1)
     def test_the_upload_handler_stops_writing_past_the_limit_but_keeps_the_true_size(self):
