@@ -82,7 +82,7 @@ try:
 except Exception as e:
     outcome = type(e).__name__ + ": " + str(e)[:120]
 ms = (time.perf_counter() - t0) * 1000
-print(json.dumps({{"ms": round(ms, 1), "peak_mb": round((hwm_kb() - start_rss) / 1024, 1), "outcome": outcome}}))
+print(json.dumps({{"ms": round(ms, 1), "peak_mb": round((hwm_kb() - start_rss) / 1024, 2), "outcome": outcome}}))
 """
 
 

@@ -614,15 +614,15 @@ def _check_pdf(data: bytes, name: str, door: Door, limits: Limits) -> int:
                 buf = d.unconsumed_tail
                 stream_out += len(out)
                 inflated += len(out)
-                if inflated > limits.max_expanded or (
-                    stream_out > RATIO_FLOOR and stream_out > limits.max_ratio * max(1, end - start)
-                ):
+                ratio = stream_out // max(1, end - start)
+                if inflated > limits.max_expanded or (stream_out > RATIO_FLOOR and ratio > limits.max_ratio):
+                    by_ratio = inflated <= limits.max_expanded
                     raise UploadTooLarge(
                         BOMB,
                         params={
                             "name": name,
-                            "limit": size_label(limits.max_expanded),
-                            "detail": size_label(inflated),
+                            "limit": size_label(stream_out if by_ratio else limits.max_expanded),
+                            "detail": f"{ratio}:1" if by_ratio else size_label(inflated),
                         },
                         code="bomb",
                         inflated=inflated,
