@@ -238,7 +238,7 @@ def check_upload(source: bytes | UploadedFile | Path | str, *, door: Door, name:
     data = _read_at_most(source, limits.max_bytes + 1)
     if len(data) > limits.max_bytes:
         raise UploadTooLarge(TOO_LARGE, params={"name": name, "limit": size_label(limits.max_bytes)})
-    return check_bytes(data, door=door, name=name, limits=limits)
+    return _check_bytes(data, door=door, name=name, limits=limits)
 
 
 def check_archive_path(path: Path | str, *, door: Door = BACKUP) -> dict:
@@ -257,27 +257,14 @@ def check_archive_path(path: Path | str, *, door: Door = BACKUP) -> dict:
     with path.open("rb") as fh:
         head = fh.read(8)
         if not head.startswith(b"PK"):
-            found = _sniff_magic(head + fh.read(1024))
-            raise UploadRefused(
-                DISGUISED,
-                params={
-                    "name": name,
-                    "ext": "ZIP",
-                    "found": FOUND.get(found, FOUND[None]),
-                    "expected": door.expected,
-                },
-                code="disguised",
-            )
+            _disguised(name, "zip", _sniff_magic(head + fh.read(1024)), door)
         fh.seek(0)
         # A backup is only checked by its directory here: restore itself reads every member once,
         # checking its CRC, and never more than the declared sizes checked here.
         return _ArchiveCheck(fh, name, "zip", door, limits, inflate=False).run()
 
 
-def check_bytes(data: bytes, *, door: Door, name: str, limits: Limits | None = None) -> CheckedUpload:
-    limits = limits or Limits.for_door(door)
-    if len(data) > limits.max_bytes:
-        raise UploadTooLarge(TOO_LARGE, params={"name": name, "limit": size_label(limits.max_bytes)})
+def _check_bytes(data: bytes, *, door: Door, name: str, limits: Limits) -> CheckedUpload:
     ext = extension(name)
     if ext in ("docm", "xlsm", "pptm", "dotm", "xltm"):
         raise UploadRefused(MACROS, params={"name": name, "expected": door.expected}, code="macros")
@@ -285,7 +272,7 @@ def check_bytes(data: bytes, *, door: Door, name: str, limits: Limits | None = N
         raise UploadRefused(
             WRONG_EXTENSION, params={"name": name, "expected": door.expected}, code="wrong_type"
         )
-    if not data.strip():
+    if not data or data.isspace():
         raise UploadRefused(EMPTY, params={"name": name}, code="empty")
     want = "jpg" if ext == "jpeg" else ext
     found = _sniff_magic(data)
@@ -300,7 +287,7 @@ def check_bytes(data: bytes, *, door: Door, name: str, limits: Limits | None = N
     elif found == "ole":
         found = _check_ole(data, name, want, door)
     elif found == "pdf":
-        inflated = _check_pdf(data, name, door, limits)
+        inflated = _check_pdf(data, name, limits)
     elif found in ("png", "jpg") and not _complete_image(data, found):
         raise UploadRefused(DAMAGED, params={"name": name}, code="damaged")
     elif found is None and want == "txt":
@@ -414,10 +401,11 @@ def _decoded(sample: bytes, encoding: str, whole: bool) -> str | None:
 
 
 def _complete_image(data: bytes, kind: str) -> bool:
-    """A PNG ends with its IEND chunk, a JPEG with its end-of-image marker: else it was cut short."""
+    """A PNG ends with its IEND chunk, a JPEG with its end-of-image marker (phones may append some
+    metadata after it): else it was cut short."""
     if kind == "png":
         return b"IEND" in data[-16:]
-    return b"\xff\xd9" in data[-2048:]
+    return b"\xff\xd9" in data[-65536:]
 
 
 def _check_ole(data: bytes, name: str, want: str, door: Door) -> str:
@@ -589,11 +577,11 @@ class _ArchiveCheck:
 _PDF_STREAM = re.compile(rb"stream\r?\n")
 
 
-def _check_pdf(data: bytes, name: str, door: Door, limits: Limits) -> int:
+def _check_pdf(data: bytes, name: str, limits: Limits) -> int:
     """A PDF must be whole (end with %%EOF) and not encrypted; then every Flate stream is inflated
     with the archive budget, so a small PDF whose streams unpack to gigabytes (a PDF bomb) is
     refused before the parser sees it. Returns the bytes inflated."""
-    if b"%%EOF" not in data[-2048:]:
+    if b"%%EOF" not in data[-8192:]:  # readers look near the end; some writers pad after it
         raise UploadRefused(DAMAGED, params={"name": name}, code="damaged")
     if re.search(rb"/Encrypt\s", data):
         raise UploadRefused(PASSWORD_PROTECTED, params={"name": name}, code="password_protected")

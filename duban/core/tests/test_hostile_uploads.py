@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import override_settings
@@ -204,8 +205,11 @@ class HostileUploadTests(HostileCase):
     def test_report_evidence_page(self):
         def send(h, zh, _e):
             url = reverse("attachment-upload", args=[self.report.pk])
-            r = self.page(self.reporter, url, {"file": self.upload(h)}, follow=True)
-            self.assertContains(r, escape(zh))
+            r = self.page(self.reporter, url, {"file": self.upload(h)})
+            self.assertRedirects(
+                r, reverse("report-detail", args=[self.report.pk]), fetch_redirect_response=False
+            )
+            self.assertEqual([str(m) for m in get_messages(r.wsgi_request)][-1], zh)  # the newest
 
         self.each("report evidence", uploads.EVIDENCE, send)
 
