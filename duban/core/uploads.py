@@ -362,7 +362,9 @@ def _sniff_magic(data: bytes) -> str | None:
         return "png"
     if data.startswith(b"\xff\xd8\xff"):
         return "jpg"
-    if data.startswith((b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe")):
+    if data.startswith(b"MZ") and (b"PE\0\0" in data[:1024] or b"DOS mode" in data[:512]):
+        return "exe"  # a Windows program (plain text may well start with "MZ")
+    if data.startswith((b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe")):
         return "exe"
     head = data[:512].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")):
