@@ -138,3 +138,33 @@ class HostileNumberTests(BaseTestCase):
                     wanted.add("413")
                 with self.subTest(method=method, path=path):
                     self.assertLessEqual(wanted, codes)
+
+
+class HostilePagePathTests(BaseTestCase):
+    """Every page whose path takes an id, with an id beyond 64 bits: a 4xx (or the login/redirect a
+    page answers anyway), never a 500. Generated from the URL resolver."""
+
+    def test_no_page_fails_on_a_huge_id(self):
+        import re
+
+        from django.urls import URLPattern, URLResolver, get_resolver
+
+        def routes(patterns, prefix=""):
+            for p in patterns:
+                if isinstance(p, URLResolver):
+                    yield from routes(p.url_patterns, prefix + str(p.pattern))
+                elif isinstance(p, URLPattern):
+                    yield prefix + str(p.pattern)
+
+        self.login(self.admin)
+        tried = 0
+        for route in routes(get_resolver().url_patterns):
+            if "<int:" not in route or route.startswith("^"):
+                continue
+            path = "/" + re.sub(r"<str:\w+>", "x", re.sub(r"<int:\w+>", str(HUGE), route))
+            for method in ("get", "post"):
+                with self.subTest(path=path, method=method):
+                    r = getattr(self.client, method)(path)
+                    self.assertLess(r.status_code, 500)
+                    tried += 1
+        self.assertGreater(tried, 50)
