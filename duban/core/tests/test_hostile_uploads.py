@@ -247,6 +247,25 @@ class HostileUploadTests(HostileCase):
             self.assertEqual(cm.exception.inflated, 0)
 
 
+class ReadersBehindTheGateTests(HostileCase):
+    """Should a file reach the readers without the gate, XML entities still give the readers' clear
+    message, not a server error (openpyxl parses with defusedxml once it is installed)."""
+
+    def test_entity_bombs_are_a_clear_message_in_both_workbook_readers(self):
+        from duban.indicators.catalog import load_catalog
+        from duban.indicators.excel import NOT_XLSX, read_workbook
+        from duban.plans.division_xlsx import check_division
+
+        for key in ("xlsx-billion-laughs", "xlsx-xxe"):
+            data = next(f for f in hostile_files() if f.key == key).data
+            with self.subTest(key), self.assertRaisesMessage(uploads.InvalidInput, str(NOT_XLSX)):
+                read_workbook(io.BytesIO(data), load_catalog())
+            with self.subTest(key):
+                errors = check_division(self.plan, data).errors
+                self.assertEqual(len(errors), 1)
+                self.assertIn(".xlsx", errors[0].message)
+
+
 class OversizedUploadTests(HostileCase):
     """A file over the limit is refused with a message at every door, before it is read; a request
     over the whole-request limit is answered 413 before its body is read."""
