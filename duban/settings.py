@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "duban.core.middleware.UploadLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -218,8 +219,27 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # Uploaded files live outside the web root and are served only through access-checked views.
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"  # never routed: files are served by access-checked views
+# Files in (duban/core/uploads.py checks every upload against these before parsing or saving it).
+DUBAN_UPLOAD_MAX_MB = envint("DUBAN_UPLOAD_MAX_MB", 20)  # one uploaded file
+DUBAN_UPLOAD_MAX_EXPANDED_MB = envint("DUBAN_UPLOAD_MAX_EXPANDED_MB", 100)  # a .docx/.xlsx/PDF unpacked
+DUBAN_UPLOAD_MAX_RATIO = envint("DUBAN_UPLOAD_MAX_RATIO", 100)  # unpacked : packed, for parts over 1 MB
+DUBAN_UPLOAD_MAX_FILES = envint("DUBAN_UPLOAD_MAX_FILES", 10_000)  # parts inside one .docx/.xlsx
+DUBAN_SHEET_MAX_ROWS = envint("DUBAN_SHEET_MAX_ROWS", 100_000)  # rows of an uploaded workbook
+DUBAN_SHEET_MAX_CELLS = envint("DUBAN_SHEET_MAX_CELLS", 2_000_000)
+DUBAN_RESTORE_MAX_MB = envint("DUBAN_RESTORE_MAX_MB", 4096)  # a backup file
+DUBAN_RESTORE_MAX_EXPANDED_MB = envint("DUBAN_RESTORE_MAX_EXPANDED_MB", 16_384)
+DUBAN_RESTORE_MAX_FILES = envint("DUBAN_RESTORE_MAX_FILES", 1_000_000)
+# Files past this go to a temporary file (removed when the request ends), not memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The form fields of a request, files aside; files are bounded by DUBAN_UPLOAD_MAX_MB each and a
+# request by UploadLimitMiddleware (duban/core/middleware.py), which answers 413 before reading it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+DUBAN_UPLOAD_MAX_FILES_PER_REQUEST = envint("DUBAN_UPLOAD_MAX_FILES_PER_REQUEST", 10)
+DATA_UPLOAD_MAX_NUMBER_FILES = DUBAN_UPLOAD_MAX_FILES_PER_REQUEST
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "duban.core.uploads.BoundedUploadHandler",
+]
 
 TASKS = {
     "default": {

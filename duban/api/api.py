@@ -41,7 +41,46 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
-api = NinjaAPI(
+ERROR_STATUSES = {
+    400: "The request cannot be done as asked (the message says why).",
+    401: "Not signed in, or no valid API token.",
+    403: "Not allowed for this user.",
+    404: "Not found, or not visible to this user.",
+    409: "Someone changed the record since it was read (send the current version), or its state forbids this.",
+    413: "The upload is larger than the limit.",
+    422: "A parameter or a field of the body is missing or not valid.",
+}
+
+
+class DubanAPI(NinjaAPI):
+    """The schema documents every status a route can answer, not only those a route declared: the
+    error handlers below answer them from any route (a domain error from a service, an access check,
+    the request validation, the upload limit)."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        error_ref = {"$ref": "#/components/schemas/ErrorOut"}
+        for methods in schema["paths"].values():
+            for op in methods.values():
+                wanted = {400, 403, 404, 409}
+                if op.get("security") or schema.get("security") or self.auth:
+                    wanted.add(401)
+                if op.get("parameters") or op.get("requestBody"):
+                    wanted.add(422)
+                if op.get("requestBody"):
+                    wanted.add(413)
+                for status in sorted(wanted):
+                    op["responses"].setdefault(
+                        str(status),
+                        {
+                            "description": ERROR_STATUSES[status],
+                            "content": {"application/json": {"schema": error_ref}},
+                        },
+                    )
+        return schema
+
+
+api = DubanAPI(
     title="duban API",
     version="1",
     description="督办 duban: units, users, plans, reports, supervision. Errors: {code, message, extra}.",

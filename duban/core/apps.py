@@ -11,3 +11,8 @@ class CoreConfig(AppConfig):
     name = "duban.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from duban.core import lookups
+
+        lookups.register()

@@ -96,7 +96,26 @@ def create_backup(path: Path) -> dict:
     return manifest
 
 
+def _refuse_hostile(path: Path) -> None:
+    """The upload gate at restore's entry: the size, the declared expansion and ratio, the member
+    count and paths of the zip, from its directory alone, before a byte is inflated. Files that are
+    no zip at all are left to the messages below."""
+    from duban.core.uploads import UploadRefused, check_archive_path
+
+    try:
+        with Path(path).open("rb") as fh:
+            if fh.read(2) != b"PK":
+                return
+    except OSError:
+        return
+    try:
+        check_archive_path(path)
+    except UploadRefused as e:
+        raise BackupError(e.bilingual()) from None
+
+
 def read_manifest(path: Path) -> tuple[zipfile.ZipFile, dict]:
+    _refuse_hostile(path)
     try:
         zf = zipfile.ZipFile(path)
         bad = zf.testzip()

@@ -9,9 +9,9 @@ from decimal import Decimal
 from typing import Literal
 
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
-from duban.api.schemas import ERRORS
+from duban.api.schemas import ERRORS, MAX_ID
 from duban.core.errors import InvalidInput
 from duban.indicators import calc, values
 from duban.indicators.access import get_indicator_for_user, indicators_visible_to, require_entry_role
@@ -217,8 +217,8 @@ def value_list(
     period_from: str = "",
     period_to: str = "",
     include_derived: bool = True,
-    limit: int = 1000,
-    offset: int = 0,
+    limit: int = Query(1000, ge=1, le=10000),
+    offset: int = Query(0, ge=0, le=MAX_ID),
 ):
     """Figures the caller may see, filtered by indicator code, region code (with ``region=220100*``
     for a region and everything below it) and period or period range."""
@@ -245,7 +245,6 @@ def value_list(
         raise InvalidInput(str(e)) from None
     if not include_derived:
         qs = qs.filter(is_derived=False)
-    limit = max(1, min(limit, 10000))
     total = qs.count()
     rows = qs.order_by("indicator__code", "period__year", "period__num", "region__code").values(
         "id",

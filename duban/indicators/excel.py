@@ -9,7 +9,6 @@ instructions. The importer finds sheets by their layout, not their names.
 
 import datetime
 import io
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,10 +19,10 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from duban.core.errors import InvalidInput
+from duban.core.xlsx import RowError, append, put
 from duban.indicators import calc
 from duban.indicators.catalog import Catalog
 from duban.indicators.models import Indicator, Period, Value, period_label
@@ -68,29 +67,9 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
 @dataclass
-class CellError:
-    sheet: str
-    row: int
-    column: str
-    message: str
-    region: str = ""  # the names of the row's region and the column's indicator, where known
-    indicator: str = ""
-
-    def as_dict(self) -> dict:
-        return {
-            "sheet": self.sheet,
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-            "region": self.region,
-            "indicator": self.indicator,
-        }
-
-
-@dataclass
 class ParsedWorkbook:
     entries: list[Entry] = field(default_factory=list)
-    errors: list[CellError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
     blanks: list[Entry] = field(default_factory=list)  # empty cells: figures cleared, where there were any
     sheets: int = 0
 
@@ -160,7 +139,7 @@ def write_template(
     for (ind_id, reg_id), note in sorted((notes or {}).items()):
         ind, region = cat.indicators.get(ind_id), cat.regions.get(reg_id)
         if ind is not None and region is not None:
-            notes_ws.append([period.code, region.code, ind.code, note])
+            append(notes_ws, [period.code, region.code, ind.code, note])
     notes_ws.column_dimensions["A"].width = 12
     notes_ws.column_dimensions["B"].width = 14
     notes_ws.column_dimensions["C"].width = 18
@@ -175,7 +154,7 @@ def write_template(
         for (ind_id, reg_id), version in sorted(versions.items()):
             ind, region = cat.indicators.get(ind_id), cat.regions.get(reg_id)
             if ind is not None and region is not None:
-                hidden.append([region.code, ind.code, version])
+                append(hidden, [region.code, ind.code, version])
         hidden.sheet_state = "veryHidden"
     out = io.BytesIO()
     wb.save(out)
@@ -220,7 +199,7 @@ def _entry_sheet(
     ws.cell(PERIOD_ROW, 3, period_label(period))
     if unit_name:
         ws.cell(PERIOD_ROW, 5, _("Unit")).font = BOLD
-        ws.cell(PERIOD_ROW, 6, unit_name)
+        put(ws.cell(PERIOD_ROW, 6), unit_name)
     ws.cell(
         3, 1, _("Enter figures in the yellow cells; grey cells are not reported. See the Instructions sheet.")
     )
@@ -229,10 +208,10 @@ def _entry_sheet(
     ws.cell(NAME_ROW, 2, _("Indicator"))
     ws.cell(UOM_ROW, 2, _("Unit of measure"))
     for c, ind in enumerate(indicators, start=3):
-        ws.cell(CODE_ROW, c, ind.code)
-        ws.cell(NAME_ROW, c, ind.name).alignment = Alignment(wrap_text=True, vertical="top")
+        put(ws.cell(CODE_ROW, c), ind.code)
+        put(ws.cell(NAME_ROW, c), ind.name).alignment = Alignment(wrap_text=True, vertical="top")
         acc = _("cumulative") if ind.is_cumulative else _("for the period")
-        ws.cell(UOM_ROW, c, f"{ind.unit_of_measure}（{acc}）")
+        put(ws.cell(UOM_ROW, c), f"{ind.unit_of_measure}（{acc}）")
         ws.column_dimensions[get_column_letter(c)].width = 14
         if ind.description:
             ws.cell(NAME_ROW, c).comment = Comment(ind.description[:500], "duban")
@@ -247,9 +226,9 @@ def _entry_sheet(
     for r_i, r in enumerate(region_ids):
         row = FIRST_DATA_ROW + r_i
         region = cat.regions[r]
-        ws.cell(row, 1, region.code).border = BOX
+        put(ws.cell(row, 1), region.code).border = BOX
         indent = "　" * max(0, cat.depth(r) - 1)
-        ws.cell(row, 2, indent + region.name).border = BOX
+        put(ws.cell(row, 2), indent + region.name).border = BOX
         for c, ind in enumerate(indicators, start=3):
             cell = ws.cell(row, c)
             cell.border = BOX
@@ -307,7 +286,7 @@ def read_workbook(data, cat: Catalog) -> ParsedWorkbook:
     out = ParsedWorkbook()
     try:
         wb = load_workbook(data, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+    except Exception as e:  # openpyxl raises many types (zip, XML, KeyError…) on damaged files
         raise InvalidInput(NOT_XLSX) from e
     notes: dict[tuple[str, str, str | None], tuple[str, int, str]] = {}
     versions: dict[str, dict[tuple[str, str], int]] = {}
@@ -330,6 +309,10 @@ def read_workbook(data, cat: Catalog) -> ParsedWorkbook:
                 and _text(head[0][3]) in note_markers
             ):
                 _read_notes(ws, cat, notes, out)
+    except InvalidInput:
+        raise
+    except Exception as e:  # read-only sheets are parsed while iterating: damage shows up here
+        raise InvalidInput(NOT_XLSX) from e
     finally:
         wb.close()
     if not out.sheets and not out.errors:
@@ -350,7 +333,7 @@ def read_workbook(data, cat: Catalog) -> ParsedWorkbook:
             else [x for k, x in by_cell.items() if not period and k[0] == region and k[1] == indicator]
         )
         if not matches:
-            out.errors.append(CellError(sheet, row, "D", str(NOTE_NO_FIGURE)))
+            out.errors.append(RowError(sheet, row, "D", str(NOTE_NO_FIGURE)))
         for match in matches:
             match.note = text
     return out
@@ -362,7 +345,7 @@ def _read_entry_sheet(ws, head, cat: Catalog, out: ParsedWorkbook) -> None:
     try:
         period = _period_of(period_cell)
     except calc.PeriodError as e:
-        out.errors.append(CellError(title, PERIOD_ROW, "B", str(e)))
+        out.errors.append(RowError(title, PERIOD_ROW, "B", str(e)))
         return
     codes = head[CODE_ROW - 1] if len(head) >= CODE_ROW else ()
     columns: list[tuple[int, str, Indicator | None]] = []
@@ -374,9 +357,9 @@ def _read_entry_sheet(ws, head, cat: Catalog, out: ParsedWorkbook) -> None:
         letter = get_column_letter(c + 1)
         ind = cat.by_code.get(code)
         if ind is None:
-            out.errors.append(CellError(title, CODE_ROW, letter, str(UNKNOWN_INDICATOR % {"code": code})))
+            out.errors.append(RowError(title, CODE_ROW, letter, str(UNKNOWN_INDICATOR % {"code": code})))
         elif code in seen:
-            out.errors.append(CellError(title, CODE_ROW, letter, str(INDICATOR_TWICE % {"code": code})))
+            out.errors.append(RowError(title, CODE_ROW, letter, str(INDICATOR_TWICE % {"code": code})))
             ind = None
         seen.add(code)
         columns.append((c, letter, ind))
@@ -389,15 +372,15 @@ def _read_entry_sheet(ws, head, cat: Catalog, out: ParsedWorkbook) -> None:
         code = _text(row[0])
         if not code:
             if any(_text(v) for v in row[2:]):
-                out.errors.append(CellError(title, row_no, "A", str(UNKNOWN_REGION % {"code": ""})))
+                out.errors.append(RowError(title, row_no, "A", str(UNKNOWN_REGION % {"code": ""})))
             continue
         region = cat.region_by_code.get(code)
         if region is None:
-            out.errors.append(CellError(title, row_no, "A", str(UNKNOWN_REGION % {"code": code})))
+            out.errors.append(RowError(title, row_no, "A", str(UNKNOWN_REGION % {"code": code})))
             continue
         if code in regions_seen:
             out.errors.append(
-                CellError(title, row_no, "A", str(REGION_TWICE % {"code": code}), region=region.name)
+                RowError(title, row_no, "A", str(REGION_TWICE % {"code": code}), region=region.name)
             )
             continue
         regions_seen.add(code)
@@ -417,7 +400,7 @@ def _read_entry_sheet(ws, head, cat: Catalog, out: ParsedWorkbook) -> None:
                 value = parse_number(raw)
             except InvalidInput as e:
                 out.errors.append(
-                    CellError(title, row_no, letter, str(e.message), region=region.name, indicator=ind.name)
+                    RowError(title, row_no, letter, str(e.message), region=region.name, indicator=ind.name)
                 )
                 continue
             out.entries.append(
@@ -450,14 +433,14 @@ def _read_notes(ws, cat: Catalog, notes: dict, out: ParsedWorkbook) -> None:
             continue
         region, indicator = _text(cells[1]), _text(cells[2])
         if region not in cat.region_by_code or indicator not in cat.by_code:
-            out.errors.append(CellError(ws.title, row_no, "B", str(NOTE_ROW_BAD)))
+            out.errors.append(RowError(ws.title, row_no, "B", str(NOTE_ROW_BAD)))
             continue
         period = None
         if _text(cells[0]):
             try:
                 period = _period_of(cells[0]).code
             except calc.PeriodError as e:
-                out.errors.append(CellError(ws.title, row_no, "A", str(e)))
+                out.errors.append(RowError(ws.title, row_no, "A", str(e)))
                 continue
         notes[(region, indicator, period)] = (ws.title, row_no, text[:300])
 
@@ -509,11 +492,10 @@ def export_table(
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = _("Data")[:31]
-    ws.append([title])
-    ws.cell(1, 1).font = TITLE
-    ws.append([subtitle])
-    ws.append([])
-    ws.append([str(h) for h in header])
+    put(ws.cell(1, 1), str(title)).font = TITLE
+    put(ws.cell(2, 1), str(subtitle))
+    for c, h in enumerate(header, start=1):
+        put(ws.cell(4, c), str(h))
     for c in range(1, len(header) + 1):
         cell = ws.cell(4, c)
         cell.font, cell.fill, cell.border = BOLD, HEAD_FILL, BOX
@@ -523,10 +505,10 @@ def export_table(
             _cell(ws.cell(r_no, c_no), v)
     ws.append([])
     if demo:
-        ws.append([str(DEMO_FOOTNOTE)])
+        append(ws, [str(DEMO_FOOTNOTE)])
         ws.cell(ws.max_row, 1).font = Font(bold=True, color="B3261E")
     for n in notes:
-        ws.append([str(n)])
+        append(ws, [str(n)])
     ws.column_dimensions["A"].width = 30
     for c in range(2, len(header) + 1):
         ws.column_dimensions[get_column_letter(c)].width = 15
@@ -540,7 +522,7 @@ def _cell(cell, v) -> None:
     """Write one value into an export cell, with its number format, indent and marks."""
     cell.border = BOX
     if isinstance(v, Label):
-        cell.value = v.text
+        put(cell, v.text)
         cell.alignment = Alignment(indent=v.depth)
         if v.bold:
             cell.font = BOLD
@@ -564,7 +546,7 @@ def _cell(cell, v) -> None:
         cell.value = _number(v, precision)
         cell.number_format = number_format(precision)
     else:
-        cell.value = v
+        put(cell, v)
 
 
 def _decimals(v) -> int:

@@ -1,13 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from duban.core.uploads import SPREADSHEET, UploadField
 from duban.indicators import calc
 from duban.indicators.models import Indicator, Region, RegionGroup
 from duban.org.models import Unit
 
-XLSX_ONLY = _("Upload an Excel workbook (.xlsx). An old .xls file must first be saved as .xlsx.")
-FILE_TOO_BIG = _("The file is larger than %(mb)s MB.")
-MAX_UPLOAD_MB = 50
 GROUP_CODE_INVALID = _(
     "The code may hold only letters, digits, hyphens and underscores, without spaces (e.g. cjt-core)."
 )
@@ -110,15 +108,7 @@ class TargetForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel workbook (.xlsx)"))
-
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        if not f.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(XLSX_ONLY)
-        if f.size > MAX_UPLOAD_MB * 1024 * 1024:
-            raise forms.ValidationError(FILE_TOO_BIG % {"mb": MAX_UPLOAD_MB})
-        return f
+    file = UploadField(door=SPREADSHEET, label=_("Excel workbook (.xlsx)"))
 
 
 class PeriodField(forms.CharField):

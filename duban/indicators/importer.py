@@ -5,14 +5,17 @@ The command line (``duban indicators import``), the upload page and the API's bu
 their history can be confirmed with notes and imported without uploading again.
 """
 
+import io
 from dataclasses import dataclass, field
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from duban.core.context import acting_user
 from duban.core.errors import InvalidInput
+from duban.core.uploads import CheckedUpload
 from duban.indicators import calc, values
 from duban.indicators.catalog import load_catalog
 from duban.indicators.excel import read_workbook
@@ -153,21 +156,18 @@ def values_import(
 
 
 @transaction.atomic
-def import_batch_create(*, actor, upload) -> ImportBatch:
-    """Keep the uploaded file, check it and import it at once when nothing needs fixing or
-    confirming (one read of the workbook); otherwise keep the report for the confirmation step."""
+def import_batch_create(*, actor, upload: CheckedUpload) -> ImportBatch:
+    """Check the workbook (already through the upload gate) and import it at once when nothing
+    needs fixing or confirming (one read of the workbook); otherwise keep it and its report for the
+    confirmation step. A workbook that is no entry workbook at all raises InvalidInput and leaves
+    nothing behind; the file is written last, so an import that fails or is killed leaves no file."""
     batch = ImportBatch(uploaded_by=actor, filename=upload.name[:200], status=ImportBatch.Status.INVALID)
-    batch.file.save(f"{timezone.now():%Y%m%d%H%M%S}-{actor.pk}.xlsx", upload, save=False)
-    try:
-        report = values_import(actor=actor, data=batch.file.path, filename=batch.filename)
-    except InvalidInput as e:
-        batch.errors = [{"sheet": "", "row": "", "column": "", "message": str(e.message)}]
-        batch.save()
-        return batch
+    report = values_import(actor=actor, data=io.BytesIO(upload.data), filename=batch.filename)
     _store(batch, report)
     if report.imported:
         batch.status = ImportBatch.Status.IMPORTED
         batch.imported_at = timezone.now()
+    batch.file.save(f"{timezone.now():%Y%m%d%H%M%S}-{actor.pk}.xlsx", ContentFile(upload.data), save=False)
     batch.save()
     return batch
 

@@ -4,18 +4,17 @@ validate every row, and describe the changes before anything is applied."""
 import datetime
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from rapidfuzz import process
 
+from duban.core import xlsx
+from duban.core.xlsx import RowError
 from duban.org.models import Unit
 from duban.org.selectors import normalise_name
 from duban.plans.importer import UnitResolver
@@ -48,29 +47,10 @@ def _key(text) -> str:
 def export_division(plan: Plan) -> bytes:
     """The 分工 sheet, written in openpyxl's streaming mode with shared styles: a 5,000-row plan
     is exported in about a second."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import NamedStyle
-
     from duban.plans.selectors import division_rows
 
     wb = Workbook(write_only=True)
-    thin = Side(style="thin", color="BBBBBB")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    head_style = NamedStyle(
-        name="duban-head",
-        font=Font(bold=True, color="FFFFFF"),
-        border=border,
-        fill=PatternFill("solid", fgColor="B3261E"),
-        alignment=Alignment(horizontal="center", vertical="center"),
-    )
-    body_style = NamedStyle(
-        name="duban-body", border=border, alignment=Alignment(wrap_text=True, vertical="top")
-    )
-    date_style = NamedStyle(
-        name="duban-date", border=border, alignment=Alignment(vertical="top"), number_format="yyyy-mm-dd"
-    )
-    for st in (head_style, body_style, date_style):
-        wb.add_named_style(st)
+    xlsx.add_styles(wb)
     ws = wb.create_sheet(SHEET)
     for col, (_k, _header, width) in enumerate(COLUMNS, 1):
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -79,22 +59,15 @@ def export_division(plan: Plan) -> bytes:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
 
-    def cells(values, style):
-        out = []
-        for v in values:
-            c = WriteOnlyCell(ws, value=v)
-            c.style = date_style.name if isinstance(v, datetime.date) else style
-            out.append(c)
-        return out
-
-    ws.append(cells([h for _k, h, _w in COLUMNS], head_style.name))
+    ws.append(xlsx.row(ws, [h for _k, h, _w in COLUMNS], xlsx.HEAD))
     rows = division_rows(plan)
     for r in rows:
         measures = ""
         if not r["is_measure"] and len(r["measures"]) > 1:
             measures = "\n".join(f"{m['order']}. {m['text']}" for m in r["measures"])
         ws.append(
-            cells(
+            xlsx.row(
+                ws,
                 [
                     r["section"],
                     r["key"],
@@ -105,7 +78,7 @@ def export_division(plan: Plan) -> bytes:
                     r["person"],
                     r["due"],
                 ],
-                body_style.name,
+                xlsx.BODY,
             )
         )
     last = len(rows) + 1
@@ -123,23 +96,12 @@ def export_division(plan: Plan) -> bytes:
     us.column_dimensions["A"].width = 24
     us.column_dimensions["B"].width = 44
     us.column_dimensions["C"].width = 40
-    us.append(["简称", "全称", "别名"])
+    us.append(xlsx.row(us, ["简称", "全称", "别名"], xlsx.HEAD))
     for u in units:
-        us.append([u.display_name, u.name, "、".join(u.aliases)])
+        us.append(xlsx.row(us, [u.display_name, u.name, "、".join(u.aliases)]))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
-
-
-@dataclass
-class RowError:
-    sheet: str
-    row: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
 
 
 @dataclass
@@ -184,7 +146,7 @@ def check_division(plan: Plan, data: bytes) -> DivisionCheck:
 
     try:
         wb = load_workbook(io.BytesIO(data), data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+    except Exception:  # openpyxl raises many types (zip, XML, KeyError…) on damaged files
         fail(
             0,
             "",

@@ -2,14 +2,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from duban.core.uploads import DOCUMENT, SPREADSHEET, UploadField
 from duban.plans.models import Plan
-
-MAX_UPLOAD = 20 * 1024 * 1024
 
 
 class PlanImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Plan document"), help_text=_(".txt (UTF-8 or GB18030), .docx or a text PDF, up to 20 MB")
+    file = UploadField(
+        door=DOCUMENT,
+        label=_("Plan document"),
+        help_text=_(".txt (UTF-8 or GB18030), .docx or a text PDF, up to 20 MB"),
     )
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     previous = forms.ModelChoiceField(
@@ -19,14 +20,6 @@ class PlanImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
-
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        if f.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
-        if f.size == 0:
-            raise forms.ValidationError(_("The file is empty."))
-        return f
 
 
 class DraftTitleForm(forms.Form):
@@ -95,10 +88,4 @@ class MilestoneForm(forms.Form):
 
 
 class DivisionUploadForm(forms.Form):
-    file = forms.FileField(label=_("Edited 分工 spreadsheet (.xlsx)"))
-
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        if f.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
-        return f
+    file = UploadField(door=SPREADSHEET, label=_("Edited 分工 spreadsheet (.xlsx)"))

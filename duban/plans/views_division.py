@@ -277,7 +277,7 @@ def division_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
         upload = services.division_upload_create(
-            actor=request.user, plan=plan, source_name=f.name, data=f.read()
+            actor=request.user, plan=plan, source_name=f.name, data=f.data
         )
         return redirect("division-upload", pk=upload.pk)
     return render(request, "plans/division_import.html", {"plan": plan, "form": form})

@@ -35,8 +35,8 @@ def plan_import_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_office_admin(request.user)
     form = PlanImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        f = form.cleaned_data["file"]
-        data = f.read()
+        f = form.cleaned_data["file"]  # checked by the upload gate
+        data = f.data
         try:
             doc = parse_document(data, f.name)
         except DubanError as e:

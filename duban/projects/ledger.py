@@ -10,15 +10,15 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from duban.audit.services import audit_record
+from duban.core import xlsx
 from duban.core.errors import DubanError
+from duban.core.xlsx import RowError
 from duban.org.access import access_for
-from duban.plans.division_xlsx import RowError, _parse_date
+from duban.plans.division_xlsx import _parse_date
 from duban.plans.importer import UnitResolver
 from duban.projects import services
 from duban.projects.models import InvestmentMonth, InvestmentPlan, Kind, Project, Stage
@@ -48,15 +48,6 @@ READ_ONLY = {"places", "regions", "items", "done"}
 REQUIRED = {"name", "kind", "stage"}
 
 
-def text_cell(ws, value):
-    """Every cell of every export is written here. User text is kept as text: a name that starts with
-    “=” is not turned into a formula. (To be pointed at the shared safe-cell helper when it lands.)"""
-    c = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str):
-        c.data_type = "s"
-    return c
-
-
 def _label_map(choices) -> dict[str, str]:
     out = {}
     for value, label in choices:
@@ -79,14 +70,8 @@ def export_ledger(projects, year: int) -> bytes:
     for col, (_k, _h, width) in enumerate(COLUMNS, 1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "C2"
-    head = []
-    for _k, h, _w in COLUMNS:
-        c = text_cell(ws, h.replace("年度", f"{year}年"))
-        c.font = Font(bold=True, color="FFFFFF")
-        c.fill = PatternFill("solid", fgColor="B3261E")
-        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        head.append(c)
-    ws.append(head)
+    xlsx.add_styles(wb)
+    ws.append(xlsx.row(ws, [h.replace("年度", f"{year}年") for _k, h, _w in COLUMNS], xlsx.HEAD))
     projects = list(
         projects.select_related("lead_unit").prefetch_related("regions", "items").order_by("name", "id")
     )
@@ -121,7 +106,7 @@ def export_ledger(projects, year: int) -> bytes:
         ]
         row = []
         for v in values:
-            c = text_cell(ws, float(v) if isinstance(v, Decimal) else v)
+            c = xlsx.cell(ws, float(v) if isinstance(v, Decimal) else v)
             if isinstance(v, datetime.date):
                 c.number_format = "yyyy-mm-dd"
             elif isinstance(v, Decimal):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 import docparse
 from duban.audit.services import audit_record, snapshot
 from duban.core.errors import InvalidInput, InvalidState, NotAllowed, StaleEdit
+from duban.core.uploads import EVIDENCE, check_upload
 from duban.indicators.models import Region
 from duban.org.access import access_for
 from duban.org.models import Unit
@@ -541,21 +542,15 @@ def investment_month_set(*, actor, project: Project, year: int, month: int, comp
 # --- evidence -----------------------------------------------------------------------------------
 
 
-def check_project_upload(name: str, data: bytes) -> str:
-    """The one gate for files added to a project: size, archive expansion and content checks.
-    Points at the reports' checker today; the shared upload guard replaces it here."""
-    from duban.reports.files import check_upload
-
-    return check_upload(name, data)
-
-
 @transaction.atomic
 def project_file_add(*, actor, project: Project, name: str, data: bytes, caption: str = "") -> ProjectFile:
     from duban.projects.access import may_add_evidence
 
     if not may_add_evidence(actor, project):
         raise NotAllowed(NOT_YOURS)
-    content_type = check_project_upload(name, data)
+    checked = check_upload(data, door=EVIDENCE, name=name)
+    data = checked.data
+    content_type = checked.content_type
     f = ProjectFile(
         project=project,
         original_name=name[:255],

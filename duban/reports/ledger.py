@@ -5,10 +5,9 @@ import io
 from django.db.models import Count
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from duban.core import xlsx
 from duban.org.models import Unit
 from duban.plans.models import Assignment
 from duban.reports.clock import timeliness
@@ -37,21 +36,7 @@ TIMELINESS = {"on_time": "按时", "late": "迟报", "missing": "未报", "pendi
 
 def export_ledger(round_: ReportingRound) -> bytes:
     wb = Workbook(write_only=True)
-    thin = Side(style="thin", color="999999")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    head = NamedStyle(
-        name="ledger-head",
-        font=Font(bold=True, color="FFFFFF"),
-        fill=PatternFill("solid", fgColor="B3261E"),
-        border=border,
-        alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
-    )
-    body = NamedStyle(name="ledger-body", border=border, alignment=Alignment(wrap_text=True, vertical="top"))
-    title = NamedStyle(
-        name="ledger-title", font=Font(bold=True, size=14), alignment=Alignment(horizontal="center")
-    )
-    for st in (head, body, title):
-        wb.add_named_style(st)
+    xlsx.add_styles(wb)
     ws = wb.create_sheet("台账")
     for i, (_h, width) in enumerate(COLUMNS, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
@@ -63,18 +48,8 @@ def export_ledger(round_: ReportingRound) -> bytes:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
-    def cells(values, style):
-        out = []
-        for v in values:
-            c = WriteOnlyCell(ws, value=v)
-            c.style = style
-            out.append(c)
-        return out
-
-    heading = WriteOnlyCell(ws, value=f"{round_.plan.title} · {round_.period} 工作进展台账")
-    heading.style = title.name
-    ws.append([heading])
-    ws.append(cells([h for h, _w in COLUMNS], head.name))
+    ws.append([xlsx.cell(ws, f"{round_.plan.title} · {round_.period} 工作进展台账", xlsx.TITLE)])
+    ws.append(xlsx.row(ws, [h for h, _w in COLUMNS], xlsx.HEAD))
     names = {u.pk: u.display_name for u in Unit.objects.all()}
     sections = {sec.pk: str(sec) for sec in round_.plan.sections.all()}
     now = timezone.now()
@@ -119,7 +94,8 @@ def export_ledger(round_: ReportingRound) -> bytes:
         measure = r["assignment__measure__order"]
         key = f"{r['assignment__item__key']}-{measure}" if measure else r["assignment__item__key"]
         ws.append(
-            cells(
+            xlsx.row(
+                ws,
                 [
                     sections.get(r["assignment__item__section_id"], ""),
                     key,
@@ -141,7 +117,7 @@ def export_ledger(round_: ReportingRound) -> bytes:
                     returns.get(r["id"], ""),
                     attachments.get(r["id"], 0),
                 ],
-                body.name,
+                xlsx.BODY,
             )
         )
         n += 1

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Sequence
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -21,11 +22,11 @@ from django.utils.translation import gettext_lazy as _
 
 from duban.audit.services import audit_record
 from duban.core.errors import InvalidInput, InvalidState, NotAllowed, StaleEdit
+from duban.core.uploads import EVIDENCE, check_upload
 from duban.notify.services import notify_units, notify_users
 from duban.org.access import access_for
 from duban.org.models import Membership, Unit
 from duban.plans.models import Assignment, Milestone, Plan
-from duban.reports.files import check_upload
 from duban.reports.models import Attachment, Contribution, Report, ReportEvent, ReportingRound, RoundSchedule
 from duban.reports.signals import report_accepted
 
@@ -586,29 +587,31 @@ def contribution_save(
 
 
 @transaction.atomic
-def attachment_add(*, actor, report: Report, name: str, data: bytes) -> Attachment:
+def attachment_add(*, actor, report: Report, name: str, data: bytes | UploadedFile) -> Attachment:
+    """Evidence for a report. ``data``: the bytes or the uploaded file, which the upload gate checks
+    (size first, before reading it) before anything is saved."""
     report = _lock(report, None)
     _role_check_writer(actor, report)
     if not report.editable:
         raise InvalidState(NOT_EDITABLE, params={"state": report.get_state_display()})
-    content_type = check_upload(name, data)
+    checked = check_upload(data, door=EVIDENCE, name=name)
     att = Attachment(
         report=report,
         original_name=name[:255],
-        content_type=content_type,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        content_type=checked.content_type,
+        size=len(checked.data),
+        sha256=hashlib.sha256(checked.data).hexdigest(),
         uploaded_by=actor,
     )
     # stored under a neutral name: the user's file name is kept only as data
-    att.file.save(f"{att.sha256[:16]}.bin", ContentFile(data), save=False)
+    att.file.save(f"{att.sha256[:16]}.bin", ContentFile(checked.data), save=False)
     att.save()
     audit_record(
         actor=actor,
         action="attachment.add",
         obj=att,
         unit=report.unit,
-        after={"name": name, "size": len(data)},
+        after={"name": name, "size": len(checked.data)},
     )
     return att
 

@@ -317,11 +317,8 @@ def attachment_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     if f is None:
         messages.error(request, _("Choose a file."))
         return redirect("report-detail", pk=report.pk)
-    if f.size > 20 * 1024 * 1024:
-        messages.error(request, _("The file is larger than 20 MB."))
-        return redirect("report-detail", pk=report.pk)
     try:
-        services.attachment_add(actor=request.user, report=report, name=f.name, data=f.read())
+        services.attachment_add(actor=request.user, report=report, name=f.name or "", data=f)
     except DubanError as e:
         if e.status == 403:
             raise

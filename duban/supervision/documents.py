@@ -131,11 +131,13 @@ def notice_docx(notice) -> bytes:
 
 def problems_xlsx(problems) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "问题台账"
+    from duban.core import xlsx
+
+    wb = Workbook(write_only=True)
+    xlsx.add_styles(wb)
+    ws = wb.create_sheet("问题台账")
     headers = [
         "序号",
         "问题",
@@ -150,36 +152,34 @@ def problems_xlsx(problems) -> bytes:
         "最新处理情况",
     ]
     widths = [6, 24, 40, 10, 14, 16, 16, 8, 12, 16, 40]
-    ws.append(headers)
     for i, w in enumerate(widths, 1):
-        ws.column_dimensions[chr(64 + i)].width = w
-    for c in ws[1]:
-        c.font = Font(bold=True, color="FFFFFF")
-        c.fill = PatternFill("solid", fgColor="B3261E")
-        c.alignment = Alignment(horizontal="center")
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = "B2"
+    ws.page_setup.orientation = "landscape"
+    ws.append(xlsx.row(ws, headers, xlsx.HEAD))
+    n = 0
     for n, p in enumerate(problems, 1):
         last = p.actions.order_by("-at").first()
         ws.append(
-            [
-                n,
-                p.title,
-                p.description,
-                p.category,
-                p.get_level_display(),
-                p.owner.display_name,
-                "、".join(i.key for i in p.items.all()),
-                p.get_status_display(),
-                p.due_date,
-                timezone.localtime(p.raised_at).strftime("%Y-%m-%d"),
-                last.text if last else "",
-            ]
+            xlsx.row(
+                ws,
+                [
+                    n,
+                    p.title,
+                    p.description,
+                    p.category,
+                    p.get_level_display(),
+                    p.owner.display_name,
+                    "、".join(i.key for i in p.items.all()),
+                    p.get_status_display(),
+                    p.due_date,
+                    timezone.localtime(p.raised_at).strftime("%Y-%m-%d"),
+                    last.text if last else "",
+                ],
+                xlsx.BODY,
+            )
         )
-    for row in ws.iter_rows(min_row=2):
-        for c in row:
-            c.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "B2"
-    ws.auto_filter.ref = ws.dimensions
-    ws.page_setup.orientation = "landscape"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{n + 1}"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -17,12 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from duban.audit.services import audit_record
 from duban.core.errors import InvalidInput, InvalidState, NotAllowed, StaleEdit
+from duban.core.uploads import EVIDENCE, check_upload
 from duban.notify.models import Channel
 from duban.notify.services import notify_unit_channels, notify_units, notify_users
 from duban.org.access import access_for
 from duban.org.models import Membership, Unit
 from duban.plans.models import Assignment, Item, Plan
-from duban.reports.files import check_upload
 from duban.reports.models import Report, ReportingRound
 from duban.supervision import reminders
 from duban.supervision.models import (
@@ -281,7 +282,7 @@ def notice_respond(
     notice: SupervisionNotice,
     response: str,
     version: int | None = None,
-    files: Sequence[tuple[str, bytes]] = (),
+    files: Sequence[tuple[str, bytes | UploadedFile]] = (),
 ) -> SupervisionNotice:
     notice = SupervisionNotice.objects.select_for_update().get(pk=notice.pk)
     if notice.unit_id not in access_for(actor).staff_unit_ids:
@@ -292,12 +293,17 @@ def notice_respond(
         raise StaleEdit(STALE)
     if not response.strip():
         raise InvalidInput(RESPONSE_EMPTY)
-    checked = [(name, data, check_upload(name, data)) for name, data in files]
-    for name, data, ctype in checked:
+    # Every file passes the upload gate before anything is saved: one refused file refuses the response.
+    checked = [check_upload(data, door=EVIDENCE, name=name) for name, data in files]
+    for c in checked:
         att = NoticeAttachment(
-            notice=notice, original_name=name[:255], content_type=ctype, size=len(data), uploaded_by=actor
+            notice=notice,
+            original_name=c.name[:255],
+            content_type=c.content_type,
+            size=len(c.data),
+            uploaded_by=actor,
         )
-        att.file.save("response.bin", ContentFile(data), save=False)
+        att.file.save("response.bin", ContentFile(c.data), save=False)
         att.save()
     notice.response = response.strip()
     notice.responded_by = actor

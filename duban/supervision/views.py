@@ -179,7 +179,8 @@ def notice_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if notice.unit_id not in acc.staff_unit_ids:
             raise NotAllowed(READ_ONLY if acc.is_leader else NOT_ADMIN)
         if form.is_valid():
-            files = [(f.name, f.read()) for f in request.FILES.getlist("files") if f.size <= 20 * 1024 * 1024]
+            # Each file is checked by the upload gate in the service (size first): none is dropped.
+            files = [(f.name or "", f) for f in request.FILES.getlist("files")]
             try:
                 services.notice_respond(
                     actor=request.user,

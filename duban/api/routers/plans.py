@@ -8,8 +8,9 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 import docparse
-from duban.api.schemas import ERRORS
+from duban.api.schemas import ERRORS, Id, IsoDate
 from duban.core.errors import InvalidInput
+from duban.core.uploads import DOCUMENT, check_upload
 from duban.org.access import require_office_admin
 from duban.org.models import Unit
 from duban.plans import services
@@ -83,10 +84,10 @@ class AssignmentOut(Schema):
 class AssignIn(Schema):
     version: int = Field(description="the version you read; a stale one is refused with 409")
     lead_unit_id: int | None = Field(examples=[3])
-    cooperating_unit_ids: list[int] = Field(default=[], examples=[[4, 5]])
+    cooperating_unit_ids: list[Id] = Field(default=[], examples=[[4, 5]])
     responsible_person: str = Field(default="", examples=["张三"])
-    start_date: datetime.date | None = None
-    due_date: datetime.date | None = Field(default=None, examples=["2014-12-31"])
+    start_date: IsoDate | None = None
+    due_date: IsoDate | None = Field(default=None, examples=["2014-12-31"])
 
 
 class ImportOut(Schema):
@@ -142,7 +143,7 @@ def plan_list(request, year: int | None = None, status: str = ""):
 )
 def plan_import_api(request, year: Form[int], file: File[UploadedFile], dry_run: Form[bool] = False):
     require_office_admin(request.auth)
-    data = file.read()
+    data = check_upload(file, door=DOCUMENT, name=file.name or "plan.txt").data
     doc = parse_document(data, file.name or "plan.txt")
     if dry_run:
         out = count_document(doc).as_dict()

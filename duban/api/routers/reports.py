@@ -5,7 +5,7 @@ import datetime
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from duban.api.schemas import ERRORS
+from duban.api.schemas import ERRORS, Id, IsoDate
 from duban.org.access import require_office_admin
 from duban.org.models import Unit
 from duban.plans.access import get_plan_for_admin
@@ -37,13 +37,13 @@ class RoundOut(Schema):
 class RoundOpenIn(Schema):
     plan_id: int
     period: str = Field(examples=["2014年5月"])
-    period_start: datetime.date = Field(examples=["2014-05-01"])
-    period_end: datetime.date = Field(examples=["2014-05-31"])
-    due_date: datetime.date = Field(examples=["2014-06-05"])
+    period_start: IsoDate = Field(examples=["2014-05-01"])
+    period_end: IsoDate = Field(examples=["2014-05-31"])
+    due_date: IsoDate = Field(examples=["2014-06-05"])
     kind: str = Field(default="monthly", examples=["monthly"])
     subject: str = ""
-    section_ids: list[int] = []
-    unit_ids: list[int] = []
+    section_ids: list[Id] = []
+    unit_ids: list[Id] = []
 
 
 class ReportOut(Schema):
@@ -76,7 +76,7 @@ class ReportIn(Schema):
     problems: str = ""
     next_steps: str = ""
     percent_down_reason: str = ""
-    milestone_ids: list[int] | None = None
+    milestone_ids: list[Id] | None = None
 
 
 class ReportVersionIn(Schema):

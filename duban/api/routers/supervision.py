@@ -5,7 +5,7 @@ import datetime
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from duban.api.schemas import ERRORS
+from duban.api.schemas import ERRORS, Id, IsoDate
 from duban.org.models import Unit
 from duban.plans.access import get_plan_for_user
 from duban.plans.models import Assignment, Item
@@ -46,11 +46,11 @@ class NoticeOut(Schema):
 
 class NoticeIn(Schema):
     unit_id: int
-    item_ids: list[int] = Field(examples=[[12, 13]])
+    item_ids: list[Id] = Field(examples=[[12, 13]])
     subject: str = Field(examples=["珲春示范区基础设施建设进度"])
     facts: str
     requirement: str
-    response_deadline: datetime.date
+    response_deadline: IsoDate
 
 
 class RespondIn(Schema):
@@ -76,13 +76,13 @@ class ExtensionOut(Schema):
 
 class ExtensionIn(Schema):
     assignment_id: int
-    requested_due: datetime.date
+    requested_due: IsoDate
     reason: str
 
 
 class DecisionIn(Schema):
     approve: bool
-    decided_due: datetime.date | None = None
+    decided_due: IsoDate | None = None
     reason: str = ""
 
 
@@ -105,8 +105,8 @@ class ProblemRegisterIn(Schema):
     description: str
     level: str = Field(examples=["provincial"])
     category: str = ""
-    item_ids: list[int] = []
-    due_date: datetime.date | None = None
+    item_ids: list[Id] = []
+    due_date: IsoDate | None = None
 
 
 class ProblemRegisterActIn(Schema):
@@ -151,7 +151,7 @@ def _problem(p) -> dict:
     response={200: list[AssignmentLightOut], **ERRORS},
     summary="Status lights of a plan's assignments",
 )
-def plan_lights(request, plan_id: int, date: datetime.date | None = None):
+def plan_lights(request, plan_id: int, date: IsoDate | None = None):
     plan, _w = get_plan_for_user(request.auth, plan_id)
     rows = list(
         Assignment.objects.filter(item__plan=plan).select_related("item", "measure").order_by("item__order")

@@ -103,7 +103,7 @@ class PlanApiTests(ApiTestCase):
             headers=headers,
         )
         self.assertEqual(r.status_code, 400)
-        self.assertEqual(r.json()["code"], "parse_error")
+        self.assertEqual(r.json()["code"], "wrong_type")  # no name, no type: refused by the upload gate
 
     def test_services_used_by_the_api_are_audited_as_api(self):
         a = Assignment.objects.get(item__plan=self.plan, item__key="（二）", measure=None)

@@ -36,7 +36,7 @@ class ImportCommandTests(TestCase):
     ):
         bad = Path(self._tmp()) / "bad.txt"
         bad.write_bytes(b"")
-        with self.assertRaisesMessage(CommandError, "file is empty"):
+        with self.assertRaisesMessage(CommandError, "is empty"):
             run("import", str(bad), "--year", "2014")
         with self.assertRaisesMessage(CommandError, "cannot read"):
             run("import", str(bad) + ".missing", "--year", "2014")

@@ -207,12 +207,18 @@ class DivisionExcelViewTests(PlanTestCase):
 
     def test_an_import_with_errors_shows_them_and_applies_nothing(self):
         self.login(self.admin)
-        r = self.client.post(
-            reverse("division-import", args=[self.plan.pk]),
-            {"file": SimpleUploadedFile("d.xlsx", b"junk")},
-            follow=True,
+        url = reverse("division-import", args=[self.plan.pk])
+        r = self.client.post(url, {"file": SimpleUploadedFile("d.xlsx", b"junk")}, follow=True)
+        self.assertContains(r, "d.xlsx")  # refused at the door: no upload is kept
+        self.assertFalse(DivisionUpload.objects.exists())
+        wb = load_workbook(
+            io.BytesIO(self.client.get(reverse("division-export", args=[self.plan.pk])).content)
         )
-        self.assertContains(r, ".xlsx")
+        wb[SHEET]["E2"] = "不存在的单位"
+        buf = io.BytesIO()
+        wb.save(buf)
+        r = self.client.post(url, {"file": SimpleUploadedFile("d.xlsx", buf.getvalue())}, follow=True)
+        self.assertContains(r, "不存在的单位")
         upload = DivisionUpload.objects.get()
         r = self.client.post(reverse("division-upload-apply", args=[upload.pk]), follow=True)
         self.assertContains(r, "未做任何修改")
@@ -265,7 +271,7 @@ class ImportViewTests(PlanTestCase):
             reverse("plan-import"), {"file": SimpleUploadedFile("x.txt", b"\x00\x01\x02" * 300), "year": 2014}
         )
         self.assertEqual(r.status_code, 200)
-        self.assertContains(r, "二进制")
+        self.assertContains(r, "不是可读的文本")
         self.assertFalse(ImportDraft.objects.exists())
 
     def test_a_second_import_of_the_same_document_is_flagged_in_the_preview(self):

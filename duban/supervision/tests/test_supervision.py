@@ -133,7 +133,10 @@ class NoticeTests(SupervisionTestCase):
         with self.assertRaises(NotAllowed):
             services.notice_respond(actor=self.other, notice=n1, response="x")
         services.notice_respond(
-            actor=self.reporter, notice=n1, response="已组织整改。", files=[("说明.pdf", b"%PDF-1.4 x")]
+            actor=self.reporter,
+            notice=n1,
+            response="已组织整改。",
+            files=[("说明.pdf", b"%PDF-1.4 x\n%%EOF")],
         )
         n1.refresh_from_db()
         self.assertEqual(n1.status, "answered")

@@ -9,6 +9,7 @@ Bad input (an unknown unit, user or indicator code, a period that is not one, a 
 one line in Chinese and English that says what would be accepted, never a traceback.
 """
 
+import io
 from pathlib import Path
 
 from django.core.management.base import CommandError
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from duban.core.errors import DubanError, InvalidInput, NotFound
 from duban.core.management.base import DubanCommand
+from duban.core.uploads import SPREADSHEET, check_upload
 from duban.indicators import calc, derived, selectors
 from duban.indicators.catalog import load_catalog
 from duban.org.models import Unit, User
@@ -127,8 +129,11 @@ class Command(DubanCommand):
         path = Path(file)
         if not path.is_file():
             raise NotFound(NO_SUCH_FILE, params={"path": file})
+        checked = check_upload(path, door=SPREADSHEET)  # the upload gate: refused in one line
         try:
-            report = values_import(actor=actor, data=str(path), dry_run=dry_run, filename=path.name)
+            report = values_import(
+                actor=actor, data=io.BytesIO(checked.data), dry_run=dry_run, filename=path.name
+            )
         except DubanError as e:
             raise CommandError(e.bilingual()) from None
         for err in report.errors:

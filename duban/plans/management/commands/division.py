@@ -4,6 +4,7 @@ from django.core.management.base import CommandError
 
 from duban.core.errors import DubanError
 from duban.core.management.base import DubanCommand
+from duban.core.uploads import SPREADSHEET, check_upload
 from duban.plans import services
 from duban.plans.models import Plan
 
@@ -25,10 +26,7 @@ class Command(DubanCommand):
         p = Plan.objects.filter(pk=plan).first()
         if p is None:
             raise CommandError(f"找不到计划 / no plan with id {plan}")
-        try:
-            data = Path(file).read_bytes()
-        except OSError as e:
-            raise CommandError(f"无法读取文件 / cannot read {file}: {e.strerror}") from None
+        checked = check_upload(Path(file), door=SPREADSHEET)  # refused: one line, nothing written
         from duban.org.models import User
 
         actor = (
@@ -37,7 +35,9 @@ class Command(DubanCommand):
         )
         if actor is None:
             raise CommandError("没有督办管理员账号 / there is no office admin account (duban createadmin)")
-        upload = services.division_upload_create(actor=actor, plan=p, source_name=Path(file).name, data=data)
+        upload = services.division_upload_create(
+            actor=actor, plan=p, source_name=Path(file).name, data=checked.data
+        )
         for err in upload.errors:
             self.stderr.write(f"{err['sheet']}!{err['column']}{err['row']}: {err['message']}")
         if upload.errors:

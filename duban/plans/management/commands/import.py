@@ -8,6 +8,7 @@ from django.core.management.base import CommandError
 import docparse
 from duban.core.errors import DubanError
 from duban.core.management.base import DubanCommand
+from duban.core.uploads import DOCUMENT, check_upload
 from duban.plans.importer import count_document, find_duplicate, plan_import
 from duban.plans.models import Plan
 
@@ -29,10 +30,9 @@ class Command(DubanCommand):
 
     def handle(self, *args, file, year, previous, dry_run, json: bool, **options):
         path = Path(file)
-        try:
-            data = path.read_bytes()
-        except OSError as e:
-            raise CommandError(f"无法读取文件 / cannot read {file}: {e.strerror}") from None
+        if not path.is_file():
+            raise CommandError(f"无法读取文件 / cannot read {file}")
+        data = check_upload(path, door=DOCUMENT).data  # the upload gate: refused in one line
         self._progress("reading / 读取文件", 1, 3)
         try:
             doc = docparse.parse_bytes(data, name=path.name).to_dict()
