@@ -1,12 +1,12 @@
 """Key projects: the registry, the map data, proposals from a plan, monthly project reports, the ledger."""
 
 import base64
-import datetime
+from typing import Annotated
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
-from duban.api.schemas import ERRORS
+from duban.api.schemas import ERRORS, MAX_ID, Id, IsoDate
 from duban.core.errors import NotAllowed
 from duban.org.access import NOT_ADMIN, access_for
 from duban.org.models import Unit
@@ -24,6 +24,10 @@ from duban.reports.access import get_report_for_user
 from duban.reports.models import ReportingRound
 
 router = Router(tags=["projects"])
+
+
+Year = Annotated[int, Field(ge=1900, le=2200)]
+Month = Annotated[int, Field(ge=1, le=12)]
 
 
 class ProjectOut(Schema):
@@ -59,7 +63,7 @@ class ProjectFilters(Schema):
     unit: str = ""
     q: str = ""
     limit: int = Field(default=100, le=500, ge=1)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=MAX_ID)
 
 
 class ProjectIn(Schema):
@@ -68,12 +72,12 @@ class ProjectIn(Schema):
     stage: str = "planning"
     description: str = ""
     total_investment: str | None = Field(default=None, examples=["125000", "12.5亿"])
-    start_date: datetime.date | None = None
-    planned_completion: datetime.date | None = None
+    start_date: IsoDate | None = None
+    planned_completion: IsoDate | None = None
     owner: str = ""
-    lead_unit_id: int | None = None
-    unit_ids: list[int] = []
-    item_ids: list[int] = []
+    lead_unit_id: Id | None = None
+    unit_ids: list[Id] = []
+    item_ids: list[Id] = []
     places: list[str] = Field(default=[], examples=[["图们", "罗津"]])
 
 
@@ -91,14 +95,14 @@ class LocateIn(Schema):
 class StageIn(Schema):
     version: int | None = None
     stage: str = Field(examples=["construction"])
-    on: datetime.date | None = None
+    on: IsoDate | None = None
     note: str = ""
 
 
 class InvestmentIn(Schema):
-    year: int = Field(examples=[2014])
+    year: Year = Field(examples=[2014])
     planned: str | None = Field(default=None, examples=["60000"])
-    months: dict[int, str | None] = Field(default={}, examples=[{"5": "5000"}])
+    months: dict[Month, str | None] = Field(default={}, examples=[{"5": "5000"}])
 
 
 class CandidateOut(Schema):
@@ -115,12 +119,12 @@ class CandidateOut(Schema):
 
 
 class DecisionIn(Schema):
-    id: int
+    id: Id
     version: int | None = None
     action: str = Field(examples=["confirm"])
     name: str = ""
     kind: str = ""
-    into: int | None = None
+    into: Id | None = None
 
 
 class DecideOut(Schema):
@@ -147,17 +151,17 @@ class ProjectReportOut(Schema):
 class ProjectReportIn(Schema):
     version: int
     progress_status: str = Field(examples=["on_track"])
-    percent: int | None = Field(examples=[35])
+    percent: int | None = Field(ge=0, le=100, examples=[35])
     progress: str = Field(examples=["主体工程完成35%。"])
     problems: str = ""
     next_steps: str = ""
     investment_month: str | None = Field(default=None, examples=["5000"])
     stage: str = Field(examples=["construction"])
-    milestone_ids: list[int] = []
+    milestone_ids: list[Id] = []
 
 
 class RequestIn(Schema):
-    round_id: int
+    round_id: Id
 
 
 class RequestOut(Schema):
@@ -165,7 +169,7 @@ class RequestOut(Schema):
 
 
 class LedgerIn(Schema):
-    year: int = Field(examples=[2014])
+    year: Year = Field(examples=[2014])
     data_base64: str = Field(description="the .xlsx file, base64")
     dry_run: bool = True
 

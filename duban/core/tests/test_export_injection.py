@@ -24,6 +24,7 @@ from duban.indicators.models import Indicator, Region, RegionGroup, Value
 from duban.indicators.tests.base import CHANGCHUN, IndicatorTestCase
 from duban.org.models import Unit
 from duban.plans.models import Assignment, Item, Measure, Plan, Section
+from duban.projects import services as project_services
 from duban.reports.models import Report
 from duban.reports.tests.helpers import fill, open_round, published_plan
 from duban.supervision import services as supervision_services
@@ -108,6 +109,14 @@ DOORS = {
         "indicators.excel.export_table",
         lambda t: t.page(reverse("indicator-completeness") + "?period=2014-05&format=xlsx"),
     ),
+    "key projects ledger (page)": (
+        "projects.ledger.export_ledger",
+        lambda t: t.page(reverse("project-ledger") + "?year=2014"),
+    ),
+    "key projects ledger (duban projects export)": (
+        "projects.ledger.export_ledger",
+        lambda t: t.cli("projects", "export", "--year", 2014),
+    ),
 }
 
 
@@ -165,6 +174,9 @@ class ExportInjectionTests(IndicatorTestCase):
         Value.objects.filter(indicator=cls.fai, period__code="2014-05").update(note=PAYLOADS[2])
         indicator_services.target_set(
             actor=None, indicator=cls.fai, region=Region.objects.get(code=CHANGCHUN), year=2014, value=800
+        )
+        project_services.project_create(
+            actor=cls.admin, name=PAYLOADS[4], kind="railway", owner=PAYLOADS[5], lead_unit=cls.unit
         )
 
     def page(self, url: str) -> bytes:
