@@ -112,7 +112,9 @@ def score_document(path: Path) -> Score:
             misses.append(f"lead {entry[0]}: {got[0]} ≠ {entry[2]}")
         if [squash(u) for u in got[1]] == [squash(u) for u in entry[3]]:
             coop_right += 1
-    return Score(path.stem, len(expected), len(predicted), matched, tagged, lead_right, coop_right, error, misses)
+    return Score(
+        path.stem, len(expected), len(predicted), matched, tagged, lead_right, coop_right, error, misses
+    )
 
 
 def score_corpus(files: list[Path] | None = None) -> list[Score]:
@@ -139,7 +141,10 @@ def summarise(scores: list[Score]) -> dict[str, Any]:
 
 
 def table(scores: list[Score]) -> str:
-    lines = ["| document | items expected | parsed | item F1 | tagged | lead accuracy |", "|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| document | items expected | parsed | item F1 | tagged | lead accuracy |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for s in scores:
         lead = f"{s.lead_accuracy:.2f}" if s.lead_accuracy is not None else "—"
         lines.append(f"| {s.name} | {s.expected} | {s.predicted} | {s.f1:.2f} | {s.tagged} | {lead} |")
