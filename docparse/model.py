@@ -46,6 +46,7 @@ class Item:
     measures: list[str] = field(default_factory=list)
     entities: dict[str, Any] = field(default_factory=dict)
     suggestions: list[dict[str, Any]] | None = None
+    deadline: dict[str, Any] | None = None  # {"text", "kind", "date"}: a 完成时限 column or line
 
     @property
     def text(self) -> str:
@@ -71,6 +72,8 @@ class Item:
         }
         if self.suggestions is not None:
             out["suggestions"] = self.suggestions
+        if self.deadline is not None:
+            out["deadline"] = dict(self.deadline)
         return out
 
     def _parts(self) -> list[str]:

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from .deadlines import parse_deadline
 from .errors import EMPTY, NO_STRUCTURE, Location, ParseError
 from .header import (
     attachment_heading,
@@ -88,6 +89,8 @@ TABLE_COLUMN_WORDS = (
 )
 TITLE_COLUMNS = ("举措", "任务", "事项", "名称", "项目", "措施", "工作")
 CONTENT_COLUMNS = ("内容", "具体措施", "措施", "具体任务", "要求")
+# "时限要求：持续推进" / "完成时限：2025年6月底前" on a line of its own in an item
+DEADLINE_LINE = re.compile(r"(?:^|\n)\s*(?:完成)?(?:时限|时间)(?:要求|节点)?\s*[:：]\s*([^\n]{1,40})")
 RESPONSIBILITY_COLUMNS = ("单位", "部门", "牵头", "配合", "责任", "负责", "主体")
 
 
@@ -656,6 +659,7 @@ class _Assembler:
         else:
             title, body = split_title(node.rest, node.lines)
             responsibility = find_responsibility(title + body, first_is_lead=self.first_is_lead)
+        deadline = DEADLINE_LINE.search(body)
         return Item(
             number=node.number,
             marker=node.marker,
@@ -664,6 +668,7 @@ class _Assembler:
             line=node.line,
             responsibility=responsibility,
             children=[self.item(child) for child in node.children],
+            deadline=parse_deadline(deadline.group(1)) if deadline else None,
         )
 
     def row_parts(self, node: _Node) -> tuple[str, str, Responsibility | None]:
