@@ -93,10 +93,10 @@ def parse_source(source: Source, entities: bool = True, *, path: str | None = No
         before = "\n".join(source.text.split("\n")[: found[0].start]) if found else ""
         if found is not None and not _has_structure(before):
             document = tables.parse_table_plan(source, path)
-        elif found is None and not _has_structure(source.text):
-            suspect = next((t for t in source.tables if tables.looks_like_plan_table(t)), None)
-            if suspect is not None:
-                raise tables.header_error(suspect, path)
+        elif found is None and (source.kind == "xlsx" or not _has_structure(source.text)):
+            # a sheet is only ever a table; a Word file only when its text has no structure
+            suspect = next((t for t in source.tables if tables.looks_like_plan_table(t)), source.tables[0])
+            raise tables.header_error(suspect, path)
     if document is None:
         return parse_text(source.text, entities=entities, path=path)
     if entities:

@@ -160,6 +160,7 @@ def is_title_like(text: str) -> bool:
         and not is_doc_number(text)
         and not text.startswith("附件")
         and text not in ("序号", "编号")
+        and not TOC_HEAD.match(text)
     )
 
 

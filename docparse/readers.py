@@ -30,6 +30,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .columns import group_columns
 from .errors import (
     BAD_DOCX,
     BAD_PDF,
@@ -74,6 +75,7 @@ class Source:
 
     text: str
     tables: list[TableBlock] = field(default_factory=list)
+    kind: str = "text"  # text, pdf, docx or xlsx
 
 
 def read_file(path: str | Path) -> str:
@@ -421,7 +423,7 @@ def read_docx_source(data: bytes, where: Location) -> Source:
         raise
     except Exception:  # python-docx/lxml raise many types on damaged files
         raise ParseError(BAD_DOCX, where) from None
-    return Source("\n".join(lines), tables)
+    return Source("\n".join(lines), tables, kind="docx")
 
 
 def _paragraph_text(p) -> str:
@@ -458,10 +460,11 @@ def _docx_table(tbl, numbering: WordNumbering, lines: list[str]) -> tuple[list[l
     column it spans."""
     rows: list[list[str]] = []
     continued: list[list[bool]] = []
+    written: list[list[tuple[int, str]]] = []  # per row: (column, text) of the cells read
     for tr in tbl.iterchildren(_w("tr")):
         row: list[str] = []
         cont: list[bool] = []
-        row_lines: list[str] = []
+        cells: list[tuple[int, str]] = []
         for tc in tr.iterchildren(_w("tc")):
             span_el = tc.find(f"{_w('tcPr')}/{_w('gridSpan')}")
             span = int(span_el.get(_w("val"), "1")) if span_el is not None else 1
@@ -478,13 +481,36 @@ def _docx_table(tbl, numbering: WordNumbering, lines: list[str]) -> tuple[list[l
             text = " ".join(part.strip() for part in cell if part.strip())
             row += [text] * span
             cont += [False] * span
-            row_lines.append(text)
+            cells.append((col, text))
         if rows and row == rows[0] and any(row):
             continue  # the header row printed again at the top of a page
         rows.append(row)
         continued.append(cont)
-        lines.extend(row_lines)
+        written.append(cells)
+    _write_grid(rows, continued, written, lines)
     return rows, continued
+
+
+def _write_grid(
+    rows: list[list[str]], continued: list[list[bool]], written: list[list[tuple[int, str]]], lines: list[str]
+) -> None:
+    """Append the cells read to ``lines``.  In a group column (重点任务 beside 具体措施) a
+    value repeated from the row above — a merge broken by a page, or a sheet that repeats
+    instead of merging — is the same group: read once, like a merged cell."""
+    header, groups = group_columns(rows)
+    for r, cells in enumerate(written):
+        if r <= header:
+            lines.extend(text for _, text in cells)
+            continue
+        first: list[str] = []
+        rest: list[str] = []
+        for col, text in cells:
+            if col in groups and r > header + 1 and text and rows[r - 1][col] == text:
+                continued[r][col] = True
+                continue
+            # a group cell heads the rows it groups, so it is read before its first row
+            (first if col in groups else rest).append(text)
+        lines.extend(first + rest)  # an empty cell keeps its (empty) line, so columns stay in step
 
 
 # --- .xlsx --------------------------------------------------------------------------------
@@ -523,11 +549,12 @@ def read_xlsx_source(data: bytes, where: Location) -> Source:
                     origin[(r - 1, c - 1)] = (merged.min_row - 1, merged.min_col - 1)
         rows: list[list[str]] = []
         continued: list[list[bool]] = []
+        written: list[list[tuple[int, str]]] = []
         start = len(lines)
         for r, row in enumerate(grid):
             cells: list[str] = []
             cont: list[bool] = []
-            row_lines: list[str] = []
+            read: list[tuple[int, str]] = []
             for c, text in enumerate(row):
                 top = origin.get((r, c))
                 if top is not None and top != (r, c):
@@ -537,17 +564,18 @@ def read_xlsx_source(data: bytes, where: Location) -> Source:
                 cells.append(text)
                 cont.append(False)
                 if text:
-                    row_lines.append(text)
+                    read.append((c, text))
             if not any(cells):
                 continue
             if rows and cells == rows[0]:
                 continue
             rows.append(cells)
             continued.append(cont)
-            lines.extend(row_lines)
+            written.append(read)
+        _write_grid(rows, continued, written, lines)
         if rows:
             tables.append(TableBlock(rows, start, len(lines), continued))
-    return Source("\n".join(lines), tables)
+    return Source("\n".join(lines), tables, kind="xlsx")
 
 
 # --- PDF ----------------------------------------------------------------------------------

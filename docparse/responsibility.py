@@ -309,9 +309,10 @@ def find_responsibility(text: str, *, first_is_lead: bool = False) -> Responsibi
         content = _without_convention(tag[1:-1])
         if not content or len(content) > 200:
             continue
-        found = _parse_labelled(content, first_is_lead) or _parse_verbs(content, first_is_lead)
+        ranked = first_is_lead or has_convention(tag)  # the convention stated in the tag itself
+        found = _parse_labelled(content, ranked) or _parse_verbs(content, ranked)
         if found is None and _at_sentence_end(text, start, end):
-            found = _parse_plain(content, first_is_lead)
+            found = _parse_plain(content, ranked)
         if found is not None and (found[0] or found[1]):
             add(tag, found)
 

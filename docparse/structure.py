@@ -143,8 +143,8 @@ class _Table:
     def is_row_number(self, value: int, *, complete: bool) -> bool:
         """The next row's number — or, once the current row has all its cells, a later one
         (rows left out of a published table: 14 then 21)."""
-        if value == self.expected or (value == 1 and self.row is None):
-            return True
+        if value == self.expected or (self.row is None and self.expected == 1):
+            return True  # the first row may carry any number (a table printed in part)
         return complete and self.expected < value <= self.expected + MAX_ROW_JUMP
 
     def add_cell_line(self, line: Line) -> None:

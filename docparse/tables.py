@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .columns import role_of
 from .deadlines import parse_deadline
 from .errors import NO_STRUCTURE, TABLE_HEADER, Location, ParseError
 from .header import closing_signature, parse_header
@@ -26,52 +27,6 @@ from .numbering import Style, match_marker
 from .readers import Source, TableBlock
 from .responsibility import from_columns, has_convention
 from .structure import split_title
-
-# Header words of each role, most specific first.  A header cell takes the first role
-# whose word it contains.
-ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("seq", ("序号", "编号")),
-    ("coop", ("配合单位", "配合部门", "协办单位", "协办部门", "参与单位", "协助单位", "配合")),
-    (
-        "lead",
-        (
-            "牵头单位",
-            "牵头部门",
-            "牵头负责",
-            "责任单位",
-            "责任部门",
-            "主责单位",
-            "主责部门",
-            "负责单位",
-            "负责部门",
-            "主办单位",
-            "承办单位",
-            "牵头",
-        ),
-    ),
-    ("deadline", ("完成时限", "时间节点", "完成时间", "时限要求", "进度安排", "时限", "时间")),
-    ("group", ("重点任务", "主要任务", "任务类别", "工作类别", "类别", "领域", "板块", "方面")),
-    (
-        "task",
-        (
-            "具体措施",
-            "工作措施",
-            "主要内容",
-            "工作内容",
-            "具体任务",
-            "任务内容",
-            "重点工作",
-            "工作任务",
-            "任务",
-            "措施",
-            "举措",
-            "事项",
-            "内容",
-            "目标",
-        ),
-    ),
-    ("note", ("备注", "说明")),
-)
 
 
 @dataclass
@@ -89,16 +44,6 @@ class Columns:
     @property
     def understood(self) -> bool:
         return self.task is not None and self.lead is not None
-
-
-def role_of(name: str) -> str | None:
-    key = squash(name)
-    if not key or len(key) > 16:
-        return None
-    for role, words in ROLES:
-        if any(word in key for word in words):
-            return role
-    return None
 
 
 def map_columns(row: list[str]) -> Columns:
@@ -128,7 +73,8 @@ def looks_like_plan_table(table: TableBlock) -> bool:
 
 
 def header_error(table: TableBlock, path: str | None) -> ParseError:
-    row = next((r for r in table.rows if any(r)), [])
+    # the header is the first row with the most distinct cells (a title row spans one)
+    row = max(table.rows[:6], key=lambda r: len({c for c in r if c.strip()}), default=[])
     names = "、".join(dict.fromkeys(squash(c) for c in row if c.strip())) or "（无）"
     return ParseError(TABLE_HEADER, Location(path=path), columns=names)
 
@@ -174,14 +120,20 @@ def parse_table_plan(source: Source, path: str | None = None) -> Document | None
     table, header_row, cols = found
     texts = source.text.split("\n")
     lines_before = [t.strip() for t in texts[: table.start] if t.strip()]
+    # rows above the header row (a title merged across a sheet) belong before the table
+    lines_before += [c.strip() for row in table.rows[:header_row] for c in dict.fromkeys(row) if c.strip()]
     lines_after = [t.strip() for t in texts[table.end :] if t.strip()]
     header = parse_header(lines_before)
     if not header.title and lines_before:
         header.title = lines_before[0]
     first_is_lead = has_convention(source.text)
     # line numbers: the table's cells start after the lines before it
-    line_no = table.start + 1
-    preamble_cells = [c for row in table.rows[: header_row + 1] for c in dict.fromkeys(row) if c.strip()]
+    line_no = (
+        table.start
+        + 1
+        + sum(len([c for c in dict.fromkeys(row) if c.strip()]) for row in table.rows[:header_row])
+    )
+    preamble_cells = [c for c in table.rows[header_row] if c.strip()]
     line_no += len(preamble_cells)
 
     sections: list[Section] = []
