@@ -188,8 +188,10 @@ PART_TYPES = (
 
 def is_part_title(text: str) -> bool:
     """A title line of a document (…管理办法, …实施方案), as opposed to a heading."""
+    if len(text) > 80 or not text.endswith((*PART_TYPES, "）", ")")):
+        return False  # fast path: most lines are not titles
     title = strip_note(text)
-    return 6 <= len(title) <= 60 and is_title_like(title) and title.endswith(PART_TYPES)
+    return 6 <= len(title) <= 60 and title.endswith(PART_TYPES) and is_title_like(title)
 
 
 def notice_end(texts: list[str], first: int, limit: int = 80) -> int | None:

@@ -229,7 +229,9 @@ _GLUED = re.compile(r"(\d{1,3})[ \t\u3000]*[.．](?=\d)")
 
 def match_decimal(line: str) -> Marker | None:
     """A decimal-outline heading (``1.2 编制依据``, ``1 总则``) at the start of ``line``."""
-    probe = line.translate(_FULLWIDTH_DIGITS)
+    if not line or line[0] not in "0123456789０１２３４５６７８９":
+        return None  # fast path: most lines are prose
+    probe = line[:40].translate(_FULLWIDTH_DIGITS)
     m = _DECIMAL.match(probe)
     if m:
         rest = line[m.end() :].strip()
@@ -258,6 +260,8 @@ def match_glued(line: str) -> Marker | None:
     """ "11.121人才梯队项目。": item 11 whose title starts with digits.  Never a heading by
     itself — the parser accepts it only where number 11 is the one expected next, and never
     when the digits make a quantity (11.5公里)."""
+    if not line or line[0] not in "0123456789０１２３４５６７８９":
+        return None
     probe = line[:12].translate(_FULLWIDTH_DIGITS)
     m = _GLUED.match(probe)
     if not m:

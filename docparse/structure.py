@@ -138,7 +138,8 @@ class _Table:
         return self.row is not None and not self.row_complete()
 
     def row_complete(self) -> bool:
-        return len(self.buffer) >= len(self.columns)
+        """Does the current row have all its cells (or is there no row pending)?"""
+        return self.row is None or len(self.buffer) >= len(self.columns)
 
     def is_row_number(self, value: int, *, complete: bool) -> bool:
         """The next row's number — or, once the current row has all its cells, a later one
@@ -536,7 +537,10 @@ def split_inline_enumeration(text: str) -> list[str]:
     (``"做好以下工作：（1）…"``) stays a line of its own.  Only a chain 1, 2, 3 … where the first
     marker opens the line or follows a colon and each next one follows ；or 。 is split, so
     cross-references in running text ("第（二）项") stay put."""
+    parens = text.count("（") + text.count("(")
     for pattern in _INLINE_MARKERS:
+        if pattern is not _INLINE_MARKERS[1] and parens < 2:
+            continue  # fast path: two bracketed numbers at least
         found = [(m.start(), _inline_value(m.group(1))) for m in pattern.finditer(text)]
         cuts: list[int] = []
         want = 1
