@@ -152,7 +152,7 @@ def run(n: int = 21) -> dict:
     }
     if seed is not None:
         try:
-            from docparse.diff import diff_plans
+            from docparse import diff_plans
         except ImportError:  # written separately; report its absence rather than fail
             results["_diff"] = "docparse.diff not available"
         else:

@@ -42,6 +42,7 @@ __all__ = [
     "int_to_cn",
     "joined_text_of",
     "load_schema",
+    "main",
     "parse_bytes",
     "parse_deadline",
     "parse_file",
@@ -52,6 +53,13 @@ __all__ = [
     "read_source",
     "squash",
 ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The command line (``python -m docparse FILE`` / ``diff OLD NEW``); returns the exit status."""
+    from .cli import main as _main
+
+    return _main(argv)
 
 
 def diff_plans(old: dict, new: dict) -> dict:

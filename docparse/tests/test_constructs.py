@@ -13,7 +13,7 @@ import pytest
 import docparse
 from docparse.responsibility import find_responsibility, split_units
 
-from .builders import TABLE_HEADER, docx_from_text, docx_table, xlsx_table
+from .builders import GD_TABLE, GD_TITLE, TABLE_HEADER, docx_from_text, docx_table, xlsx_table
 from .scoring import REAL_CORPUS
 from .util import check, items_of
 
@@ -328,50 +328,6 @@ def test_a_note_glued_to_a_title_is_not_part_of_it(fmt):
 
 
 # --- real tables: Word and Excel -------------------------------------------------------------
-
-GD_TABLE = [
-    (
-        "1",
-        "打造数字技术创新高地",
-        "实施关键核心技术攻关。优化鹏城、广州国家实验室央地协同管理机制，深化粤港澳大湾区量子科学中心等重大平台建设。",
-        "省科技厅",
-        "省工业和信息化厅",
-        "2025年6月底前",
-    ),
-    (
-        "2",
-        "打造数字技术创新高地",
-        "推进产业协同创新。持续完善以制造业创新中心为核心节点的制造业协同创新体系。",
-        "省工业和信息化厅",
-        "",
-        "长期坚持",
-    ),
-    (
-        "3",
-        "深化数据要素市场化配置改革",
-        "完善数据要素制度体系。加快推进《广东省数据条例》立法进程，印发省加快公共数据资源开发利用的实施意见。",
-        "省政务和数据局",
-        "",
-        "2025年12月底前",
-    ),
-    (
-        "4",
-        "深化数据要素市场化配置改革",
-        "推进数据资源融合利用。建设公共数据资源登记平台，推进省级公共数据授权运营。",
-        "省政务和数据局",
-        "",
-        "每季度",
-    ),
-    (
-        "5",
-        "深化数据要素市场化配置改革",
-        "培育壮大数据产业。编制省促进数据产业高质量发展行动方案，提升广州、深圳数据交易所能级。",
-        "省政务和数据局",
-        "省国资委",
-        "2025年9月底前",
-    ),
-]
-GD_TITLE = ["数字广东建设2025年工作要点任务分工表"]
 
 
 def check_gd_table(data: dict) -> None:
