@@ -67,7 +67,7 @@ class DivisionTableImportTests(BaseTestCase):
         self.assertEqual(r.status_code, 302, r.content.decode()[:500])
         preview = self.client.get(r["Location"])
         self.assertContains(preview, "数字广东建设2025年工作要点任务分工表")
-        self.assertContains(preview, "5 of 5 items get their lead unit from the document")
+        self.assertContains(preview, "5 条中有 5 条已由文件确定牵头单位")
         draft_pk = int(r["Location"].rstrip("/").split("/")[-1])
         r = self.client.post(reverse("plan-import-confirm", args=[draft_pk]))
         self.assertEqual(r.status_code, 302)
