@@ -135,7 +135,7 @@ def enrich(document: Document) -> Document:
     for section in sections:
         for item in section.walk():
             item.entities = extract_entities(item.text)
-            item.measures = split_measures(item.body)
+            item.measures = split_measures(item.measure_text)
             responsibility = item.responsibility.to_dict() if item.responsibility else None
             item.suggestions = suggest_leads(item.text, item.entities, responsibility)
     return document

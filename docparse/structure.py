@@ -658,8 +658,14 @@ class _Assembler:
 
     def item(self, node: _Node) -> Item:
         responsibility: Responsibility | None
+        column_lines: list[str] = []
         if node.cells is not None:
             title, body, responsibility = self.row_parts(node)
+            column_lines = [
+                text
+                for name, text in node.cells
+                if text and any(w in squash(name) for w in (*RESPONSIBILITY_COLUMNS, "时限", "时间", "备注"))
+            ]
         else:
             title, body = split_title(node.rest, node.lines)
             responsibility = find_responsibility(title + body, first_is_lead=self.first_is_lead)
@@ -673,6 +679,7 @@ class _Assembler:
             responsibility=responsibility,
             children=[self.item(child) for child in node.children],
             deadline=parse_deadline(deadline.group(1)) if deadline else None,
+            column_lines=column_lines,
         )
 
     def row_parts(self, node: _Node) -> tuple[str, str, Responsibility | None]:

@@ -187,6 +187,7 @@ def parse_table_plan(source: Source, path: str | None = None) -> Document | None
             body="\n".join(p for p in [body, *others] if p),
             line=line_no,
             responsibility=from_columns(units, first_is_lead=first_is_lead) if units else None,
+            column_lines=others,
         )
         if cols.deadline is not None and cells.get(cols.deadline, "").strip():
             item.deadline = parse_deadline(cells[cols.deadline])
