@@ -29,6 +29,7 @@ from itertools import pairwise
 from .deadlines import parse_deadline
 from .errors import EMPTY, NO_STRUCTURE, Location, ParseError
 from .header import (
+    Header,
     attachment_heading,
     closing_signature,
     closing_start,
@@ -817,12 +818,6 @@ def parse_lines(text: str, path: str | None = None) -> Document:
     sections = assembler.sections(builder.root)
     closing_lines = texts[body_end:main_end]
 
-    issuer, date = header.issuer, header.date
-    if not header.forwarded or issuer is None or date is None:
-        c_issuer, c_date = closing_signature(closing_lines)
-        issuer = issuer if header.forwarded and issuer else (c_issuer or issuer)
-        date = date if header.forwarded and date else (c_date or date)
-
     attachments: list[Attachment] = []
     for k, (i, marker, inline_title) in enumerate(starts):
         end = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
@@ -850,8 +845,38 @@ def parse_lines(text: str, path: str | None = None) -> Document:
             )
         )
 
+    return assemble_document(
+        header,
+        header_text="\n".join(texts[: header.end]),
+        preamble="\n".join(texts[header.end : first] + builder.root.lines),
+        sections=sections,
+        closing_lines=closing_lines,
+        warnings=warnings,
+        attachments=attachments,
+        path=path,
+    )
+
+
+def assemble_document(
+    header: Header,
+    *,
+    header_text: str,
+    preamble: str,
+    sections: list[Section],
+    closing_lines: list[str],
+    warnings: list[str],
+    attachments: list[Attachment],
+    path: str | None,
+) -> Document:
+    """The document of its parts; issuer and date from the closing's 落款 unless a
+    forwarding notice gave them.  Refuses a document without a single section."""
     if not sections and not any(a.sections for a in attachments):
         raise ParseError(NO_STRUCTURE, Location(path=path))  # never a silently empty plan
+    issuer, date = header.issuer, header.date
+    if not header.forwarded or issuer is None or date is None:
+        c_issuer, c_date = closing_signature(closing_lines)
+        issuer = issuer if header.forwarded and issuer else (c_issuer or issuer)
+        date = date if header.forwarded and date else (c_date or date)
     if not header.title:
         warnings.insert(0, "未找到文件标题 / no document title found")
     return Document(
@@ -860,8 +885,8 @@ def parse_lines(text: str, path: str | None = None) -> Document:
         issuer=issuer,
         date=date,
         addressees=header.addressees,
-        header="\n".join(texts[: header.end]),
-        preamble="\n".join(texts[header.end : first] + builder.root.lines),
+        header=header_text,
+        preamble=preamble,
         sections=sections,
         closing="\n".join(closing_lines),
         warnings=warnings,

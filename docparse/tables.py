@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from .columns import role_of
 from .deadlines import parse_deadline
 from .errors import NO_STRUCTURE, TABLE_HEADER, Location, ParseError
-from .header import closing_signature, parse_header
+from .header import parse_header
 from .model import Document, Item, Section, squash
 from .numbering import Style, match_marker
 from .readers import Source, TableBlock
 from .responsibility import from_columns, has_convention
-from .structure import split_title
+from .structure import assemble_document, split_title
 
 
 @dataclass
@@ -198,20 +198,14 @@ def parse_table_plan(source: Source, path: str | None = None) -> Document | None
         current.items.append(item)
     if not any(s.items for s in sections):
         raise ParseError(NO_STRUCTURE, Location(path=path))
-    issuer, date = header.issuer, header.date
-    if issuer is None or date is None:
-        c_issuer, c_date = closing_signature(lines_after)
-        issuer, date = issuer or c_issuer, date or c_date
-    return Document(
-        title=header.title,
-        doc_number=header.doc_number,
-        issuer=issuer,
-        date=date,
-        addressees=header.addressees,
-        header="\n".join(lines_before[: header.end] if header.end else lines_before[:1]),
-        preamble="\n".join([*lines_before[header.end if header.end else 1 :], *preamble_cells]),
+    keep = header.end or 1  # the lines of the header; the rest before the table is preamble
+    return assemble_document(
+        header,
+        header_text="\n".join(lines_before[:keep]),
+        preamble="\n".join([*lines_before[keep:], *preamble_cells]),
         sections=sections,
-        closing="\n".join(lines_after),
+        closing_lines=lines_after,
         warnings=warnings,
         attachments=[],
+        path=path,
     )
