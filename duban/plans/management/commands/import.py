@@ -42,6 +42,10 @@ class Command(DubanCommand):
             self._progress("parsed / 解析完成", 2, 3)
             if dry_run:
                 summary = preview_import(prepared, year=year)
+                if summary.duplicate_of:  # the command speaks both languages
+                    summary.warnings[0] = (
+                        f"已导入过：计划 #{summary.duplicate_of} / already imported as plan #{summary.duplicate_of}"
+                    )
             else:
                 _plan, summary = plan_import_file(actor=None, prepared=prepared, year=year, previous=prev)
         except DubanError as e:
