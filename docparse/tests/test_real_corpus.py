@@ -44,3 +44,38 @@ def test_the_real_corpus_meets_the_item_and_lead_unit_goals():
 def test_a_notice_without_its_plan_yields_no_items(name):
     path = next(p for p in FILES if p.stem == name)
     assert score_document(path).predicted == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "issuer", "date"),
+    [
+        # the 落款 of the notice comes before the plan's body: it gives issuer and date, not the title
+        (
+            "r07_beijing_2016_zhengwu_gongkai",
+            "北京市2016年政务公开工作要点",
+            "北京市人民政府办公厅",
+            "2016-05-28",
+        ),
+        (
+            "r12_yueyang_2017_zhengwu_gongkai",
+            "关于全面推进政务公开工作的实施意见",
+            "中共岳阳市委办公室、岳阳市人民政府办公室",
+            "2017-01-10",
+        ),
+        (
+            "r14_sichuan_2022_xiandai_liutong",
+            "四川省“十四五”现代流通体系建设实施方案",
+            "四川省发展和改革委员会",
+            "2022-10-18",
+        ),
+        (
+            "r18_guobanhan_2016_38_lianghua_zhibiao",
+            "2016年《政府工作报告》量化指标任务分工",
+            "国务院办公厅",
+            "2016-04-06",
+        ),
+    ],
+)
+def test_the_header_of_a_forwarding_notice(name, title, issuer, date):
+    document = docparse.parse_file(next(p for p in FILES if p.stem == name), entities=False)
+    assert (document.title, document.issuer, document.date) == (title, issuer, date)
