@@ -14,6 +14,11 @@ so that ``bench/run.py`` tabulates it.  Baselines:
 ``ratio_p50`` is to ``decode_split``, ``ratio_regex_p50`` to ``regex_scan``.
 Goals (issue 4): seed ≤ 50 ms, 1 MB ≤ 1 s, linear growth (``ms_per_100kb`` about equal
 across sizes).  No assertions here: the figures are reported, not tested.
+
+``_real_corpus`` (issue 15): item F1 and lead-unit accuracy of every document of the real
+corpus (``docparse/tests/realcorpus``) against its hand-checked expected items, with the
+figures measured before the parser changes of issue 15 beside them; ``_report`` is that
+table in markdown, printed by ``make bench``.
 """
 
 from __future__ import annotations
@@ -88,8 +93,47 @@ def _mutated(text: str) -> str:
     return "\n".join(out)
 
 
+def real_corpus() -> tuple[dict, str]:
+    """Per-document item F1 and lead accuracy now and as measured before issue 15."""
+    from docparse.tests.scoring import REAL_CORPUS, score_corpus, summarise
+
+    before_path = REAL_CORPUS / "measured_before.json"
+    before = json.loads(before_path.read_text(encoding="utf-8")) if before_path.exists() else {}
+    scores = score_corpus()
+    rows = [
+        "| document | items | item F1 before | item F1 now | tagged | lead before | lead now |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    docs = {}
+
+    def fmt(v):
+        return "—" if v is None else f"{v:.2f}"
+
+    for s in scores:
+        old = before.get("documents", {}).get(s.name, {})
+        docs[s.name] = {
+            "item_f1": round(s.f1, 4),
+            "lead_accuracy": None if s.lead_accuracy is None else round(s.lead_accuracy, 4),
+            "item_f1_before": old.get("item_f1"),
+            "lead_accuracy_before": old.get("lead_accuracy"),
+        }
+        rows.append(
+            f"| {s.name} | {s.expected} | {fmt(old.get('item_f1'))} | {s.f1:.2f} | {s.tagged} "
+            f"| {fmt(old.get('lead_accuracy'))} | {fmt(s.lead_accuracy)} |"
+        )
+    now = summarise(scores)
+    was = before.get("summary", {})
+    rows.append(
+        f"| **mean / overall** | {sum(s.expected for s in scores)} | {fmt(was.get('mean_item_f1'))} "
+        f"| {fmt(now['mean_item_f1'])} | {now['tagged_items']} | {fmt(was.get('lead_accuracy'))} "
+        f"| {fmt(now['lead_accuracy'])} |"
+    )
+    return {"summary": now, "summary_before": was, "documents": docs}, "\n".join(rows)
+
+
 def run(n: int = 21) -> dict:
     results: dict = {"_goals": {"seed_ms": 50, "1MB_ms": 1000, "growth": "linear"}}
+    results["_real_corpus"], results["_report"] = real_corpus()
     seed = _seed_text()
     if seed is not None:
         results["seed_structure"] = _parse_case(seed, n, entities=False)
@@ -108,7 +152,7 @@ def run(n: int = 21) -> dict:
     }
     if seed is not None:
         try:
-            from docparse.diff import diff_plans
+            from docparse import diff_plans
         except ImportError:  # written separately; report its absence rather than fail
             results["_diff"] = "docparse.diff not available"
         else:

@@ -18,6 +18,7 @@ def main(argv: list[str]) -> int:
     names = argv or BENCHES
     RESULTS.mkdir(parents=True, exist_ok=True)
     rows = []
+    reports = []  # markdown a benchmark wants shown as it is (e.g. docparse's corpus quality)
     failed = []
     for name in names:
         print(f"[bench] {name} …", flush=True)
@@ -42,6 +43,8 @@ def main(argv: list[str]) -> int:
             "machine": platform.machine(),
         }
         (RESULTS / f"{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
+        if isinstance(result.get("_report"), str):
+            reports.append(f"### {name}\n\n{result['_report']}\n")
         for case, r in result.items():
             if case.startswith("_") or not isinstance(r, dict) or "p50_ms" not in r:
                 continue
@@ -53,8 +56,10 @@ def main(argv: list[str]) -> int:
         "|---|---|---:|---:|---:|---:|",
     ]
     table += [f"| {a} | {b} | {c} | {d} | {e} | {f} |" for a, b, c, d, e, f in rows]
-    (RESULTS / "latest.md").write_text("\n".join(table) + "\n")
+    (RESULTS / "latest.md").write_text("\n".join(table) + "\n\n" + "\n".join(reports))
     print("\n".join(table))
+    for report in reports:
+        print("\n" + report)
     if failed:
         print(f"[bench] failed: {', '.join(failed)}", file=sys.stderr)
         return 1

@@ -34,7 +34,17 @@ LEGACY_DOC = (
     "不支持旧版 Word（.doc）或其他 OLE 文件，请另存为 .docx",
     "legacy .doc/OLE files are not supported: save as .docx",
 )
-UNSUPPORTED_ZIP = ("压缩文件不是 Word（.docx）文档", "zip archive that is not a .docx document")
+UNSUPPORTED_ZIP = (
+    "压缩文件不是 Word（.docx）或 Excel（.xlsx）文档",
+    "zip archive that is not a .docx or .xlsx document",
+)
+BAD_XLSX = ("Excel 文件损坏，无法读取", "damaged .xlsx, cannot be read")
+TABLE_HEADER = (
+    "无法识别表头：找到的列为“{columns}”；任务分工表需要任务列（重点任务/具体措施/工作内容）"
+    "和牵头单位列（牵头单位/责任单位/主责单位）",
+    "table header not understood: columns found are “{columns}”; a division-of-labour table needs a task "
+    "column (重点任务/具体措施/工作内容) and a lead-unit column (牵头单位/责任单位/主责单位)",
+)
 NO_STRUCTURE = (
     "未找到可识别的结构（没有“一、”“（一）”“1.”等编号的章节或条目）",
     "no recognisable structure (no numbered sections or items)",

@@ -27,8 +27,11 @@ DATE_ANYWHERE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 DOC_NUMBER = re.compile(
     r"^[\u4e00-\u9fff]{1,16}\s*[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*第?\s*\d{1,4}\s*号$"
 )
-# （此件公开发布） / （此件主动公开） / （此件不公开）
-NOTE_LINE = re.compile(r"^[（(]\s*(?:此件|本件|此文)[^）)]{0,20}[）)]$")
+# （此件公开发布） / （此件主动公开） / （此件不公开） / （本文有删减）
+_NOTE = r"[（(]\s*(?:此件|本件|此文|本文有删|本文有删节|有删减|有删节)[^（()）]{0,20}[）)]"
+NOTE_LINE = re.compile(rf"^{_NOTE}$")
+# a note glued to the end of a title line: "…的通知（本文有删减）"
+NOTE_SUFFIX = re.compile(rf"{_NOTE}$")
 DATED_NOTE = re.compile(r"^[（(][^）)]{0,40}\d{4}\s*年[^）)]{0,40}[）)]$")
 MASTHEAD = re.compile(r"^.{2,30}文件$")
 # 版记: distribution and printing notes at the very end.
@@ -101,6 +104,11 @@ def is_note(text: str) -> bool:
     return NOTE_LINE.match(text) is not None or DATED_NOTE.match(text) is not None
 
 
+def strip_note(title: str) -> str:
+    """A title without a note glued to its end (``…意见（此件公开发布）`` → ``…意见``)."""
+    return NOTE_SUFFIX.sub("", title).strip()
+
+
 def is_org_line(text: str) -> bool:
     """A signature line: one or more agency names, nothing else (``吉林省人民政府办公厅``,
     ``省发展改革委  省商务厅``)."""
@@ -152,7 +160,80 @@ def is_title_like(text: str) -> bool:
         and not is_doc_number(text)
         and not text.startswith("附件")
         and text not in ("序号", "编号")
+        and not TOC_HEAD.match(text)
     )
+
+
+# Document kinds whose title line starts a second document printed after the first (a
+# notice forwarding two rules): the second restarts at 一、.
+PART_TYPES = (
+    "办法",
+    "规定",
+    "细则",
+    "规则",
+    "方案",
+    "要点",
+    "意见",
+    "决定",
+    "制度",
+    "章程",
+    "纲要",
+    "计划",
+    "规划",
+    "清单",
+    "若干措施",
+    "分工",
+)
+
+
+def is_part_title(text: str) -> bool:
+    """A title line of a document (…管理办法, …实施方案), as opposed to a heading."""
+    if len(text) > 80 or not text.endswith((*PART_TYPES, "）", ")")):
+        return False  # fast path: most lines are not titles
+    title = strip_note(text)
+    return 6 <= len(title) <= 60 and title.endswith(PART_TYPES) and is_title_like(title)
+
+
+def notice_end(texts: list[str], first: int, limit: int = 80) -> int | None:
+    """Where the plan starts when a forwarding notice numbers its own requirements
+    (一、… 二、…) before its signature and date: the index of the plan's title line after
+    the 落款, or None.  Only a notice that transmits something (印发, 转发, 现将) counts."""
+    for i in range(first + 1, min(len(texts), first + limit)):
+        if not is_date_line(texts[i]):
+            continue
+        if not is_org_line(texts[i - 1]) or not any(_TRANSMIT.search(t) for t in texts[:i]):
+            return None
+        j = i + 1
+        while j < len(texts) and is_note(texts[j]):
+            j += 1
+        if j < len(texts) and is_part_title(texts[j]):
+            return j
+        return None
+    return None
+
+
+# 目录 / 目　录: the contents list at the front of a long plan.
+TOC_HEAD = re.compile(r"^目\s*录$")
+TOC_ENTRY = re.compile(r"(?:[.．…·。\-—_\s]{2,}|\t)\s*\d{1,4}$")
+
+
+def toc_span(texts: list[str]) -> tuple[int, int] | None:
+    """(start, end) of a table of contents: the 目录 line and the entries after it.  Entries
+    end in page numbers (``1.1编制目的……3``), or they repeat the headings of the body —
+    then the contents end where its first entry appears again."""
+    head = next((i for i, t in enumerate(texts[:400]) if TOC_HEAD.match(t)), None)
+    if head is None or head + 1 >= len(texts):
+        return None
+    j = head + 1
+    while j < len(texts) and TOC_ENTRY.search(texts[j]):
+        j += 1
+    if j > head + 1:
+        return head, j
+    first_entry = re.sub(r"\s+", "", texts[head + 1])
+    for k in range(head + 2, min(len(texts), head + 200)):
+        if re.sub(r"\s+", "", texts[k]) == first_entry:
+            return head, k
+    return None
 
 
 def trim_title(lines: list[str]) -> int:
@@ -232,6 +313,7 @@ def parse_header(texts: list[str]) -> Header:
             h.title = "".join(fwd[: trim_title(fwd)])
         else:
             h.title = _forwarded_title(notice[after_title:], notice_title)
+        h.title = strip_note(h.title)
         return h
 
     # A document on its own: [masthead] [number] title [number] [notes] [addressees].
@@ -257,6 +339,7 @@ def parse_header(texts: list[str]) -> Header:
     about = re.match(r"^(.{2,30}?)关于", "".join(run[:keep]))
     if about and is_agency(about.group(1)) and h.issuer is None:
         h.issuer = about.group(1)
+    h.title = strip_note(h.title)
     return h
 
 

@@ -46,6 +46,19 @@ class Item:
     measures: list[str] = field(default_factory=list)
     entities: dict[str, Any] = field(default_factory=dict)
     suggestions: list[dict[str, Any]] | None = None
+    deadline: dict[str, Any] | None = None  # {"text", "kind", "date"}: a 完成时限 column or line
+    # the cells of a table row that are not its text (units, dates, notes): they end the
+    # body, so nothing is lost, but they are not measures
+    column_lines: list[str] = field(default_factory=list, repr=False)
+
+    @property
+    def measure_text(self) -> str:
+        """The body without its table cells: the text measures are split from."""
+        body = self.body
+        for cell in reversed(self.column_lines):
+            if body.endswith(cell):
+                body = body[: -len(cell)].rstrip("\n")
+        return body
 
     @property
     def text(self) -> str:
@@ -71,6 +84,8 @@ class Item:
         }
         if self.suggestions is not None:
             out["suggestions"] = self.suggestions
+        if self.deadline is not None:
+            out["deadline"] = dict(self.deadline)
         return out
 
     def _parts(self) -> list[str]:

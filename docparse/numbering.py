@@ -1,9 +1,10 @@
 """Numbering styles of Chinese official documents and how to recognise them.
 
-A heading starts with a *marker*: ``一、`` ``（一）`` ``1.`` ``1、`` ``（1）`` ``①`` ``第一部分``.
-Each style is one member of :class:`Style`; the parser decides the nesting from the order
-in which styles appear (GB/T 9704 prescribes 一、 › （一） › 1. › （1）, but real plans skip
-and reorder levels), so nothing here says which level a style is on.
+A heading starts with a *marker*: ``一、`` ``（一）`` ``1.`` ``1、`` ``（1）`` ``①`` ``第一部分``
+``1.2.3``.  Each style is one member of :class:`Style` with a *rank* (GB/T 9704: 第一部分 ›
+一、 › （一） › 1. › （1） › ①; a decimal outline ranks by its depth).  The parser places a
+heading by its rank — under the nearest open heading of a higher rank — wherever the style
+first appears, and lets a number continue its sequence across parents.
 
 Normalised numbers (the ``number`` field of the JSON):
 
@@ -18,6 +19,8 @@ AR_DUN          1、                  ``1``
 AR_PAREN        （1） (1) 1） 1)       ``（1）`` full-width brackets, Arabic digits
 CIRCLED         ① … ㊿                the circled character itself (``①``), 1–50
 TABLE_ROW       序号 cell "1"          ``1`` (rows of a table flattened to lines)
+DECIMAL         1 / 1.2 / 1.2.3      ``1`` ``1.2`` ``1.2.3`` (outlines of emergency plans and
+                                     standards; only in a document that uses them)
 ==============  ===================  =============================================
 
 (1) keeps its brackets so that it stays distinguishable from 1. when both occur in one
@@ -121,10 +124,16 @@ class Style(enum.Enum):
     AR_PAREN = "（1）"  # the fourth level
     CIRCLED = "①"  # sub-items of an item
     TABLE_ROW = "序号"  # a row of a table flattened one cell per line
+    DECIMAL = "1.1"  # 1 总则 / 1.1 编制目的 / 1.2.1 …: decimal outlines
 
     @property
     def strong(self) -> bool:
-        return self not in (Style.AR_DOT, Style.AR_DUN, Style.TABLE_ROW)
+        return self not in (Style.AR_DOT, Style.AR_DUN, Style.TABLE_ROW, Style.DECIMAL)
+
+    @property
+    def family(self) -> str:
+        """Styles that number one sequence: "1." and "1、" are the same level typed two ways."""
+        return "AR" if self in (Style.AR_DOT, Style.AR_DUN) else self.name
 
     @property
     def is_section(self) -> bool:
@@ -143,16 +152,44 @@ class Style(enum.Enum):
         return str(n)
 
 
+# Rank of each style: a heading goes under the nearest open heading of a smaller rank.
+RANK = {
+    Style.CN_PART: 0,
+    Style.CN_DUN: 10,
+    Style.CN_PAREN: 20,
+    Style.AR_DOT: 30,
+    Style.AR_DUN: 30,
+    Style.AR_PAREN: 40,
+    Style.CIRCLED: 50,
+}
+
+
 @dataclass(frozen=True)
 class Marker:
     style: Style
     value: int
     marker: str  # as written, including its punctuation and following spaces stripped
     rest: str  # the rest of the line after the marker
+    parts: tuple[int, ...] = ()  # DECIMAL: every component (1, 2, 3 for 1.2.3)
+    glued: bool = False  # "11.121人才…": digits follow the number; a heading only where expected
 
     @property
     def number(self) -> str:
+        if self.style is Style.DECIMAL:
+            return ".".join(str(p) for p in self.parts)
         return self.style.normalise(self.value)
+
+    @property
+    def rank(self) -> int:
+        if self.style is Style.DECIMAL:
+            return 10 * len(self.parts)  # 1 ranks like 一、, 1.1 like （一）, 1.1.1 like 1.
+        return RANK.get(self.style, 30)
+
+    @property
+    def family(self) -> str:
+        if self.style is Style.DECIMAL:
+            return "DECIMAL" + ".".join(str(p) for p in self.parts[:-1])
+        return self.style.family
 
 
 _OPEN = "[（(]"
@@ -175,6 +212,64 @@ _PATTERNS: list[tuple[Style, re.Pattern[str]]] = [
     (Style.AR_DUN, re.compile(rf"(\d{{1,3}}){_SPACE}、(?!\d(?!\d{{3}}年)){_SPACE}")),
     (Style.CIRCLED, re.compile(rf"([{CIRCLED_CHARS}]){_SPACE}")),
 ]
+
+
+# Units that make "11.5公里" or "2.18万亿元" a quantity, not a heading followed by digits.
+QUANTITY_START = re.compile(
+    r"[\d.．]*(?:[%％‰万亿千百元米吨倍亩年月日号时分秒]|公里|个百分点|平方|立方|标箱)"
+)
+
+# 1.2 / 1.2.3 编制目的: two to four components of one or two digits, then the heading text.
+_DECIMAL = re.compile(r"(\d{1,2}(?:[.．]\d{1,2}){1,3})(?![\d.．%％])[ \t\u3000]*(?=\S)")
+# 1 总则 / 1. 总则 / 1．总则: the top of a decimal outline, a short heading alone on its line.
+_DECIMAL_TOP = re.compile(r"(\d{1,2})(?:[ \t\u3000]+|[.．][ \t\u3000]*)(?=[^\d\s.．、])")
+MAX_DECIMAL_TOP_TITLE = 24
+_GLUED = re.compile(r"(\d{1,3})[ \t\u3000]*[.．](?=\d)")
+
+
+def match_decimal(line: str) -> Marker | None:
+    """A decimal-outline heading (``1.2 编制依据``, ``1 总则``) at the start of ``line``."""
+    if not line or line[0] not in "0123456789０１２３４５６７８９":
+        return None  # fast path: most lines are prose
+    probe = line[:40].translate(_FULLWIDTH_DIGITS)
+    m = _DECIMAL.match(probe)
+    if m:
+        rest = line[m.end() :].strip()
+        spaced = m.end() > len(m.group(1))  # "1.1 编制目的": a space makes it a heading
+        if not rest or (not spaced and QUANTITY_START.match(rest)):
+            return None
+        parts = tuple(int(p) for p in re.split(r"[.．]", m.group(1)))
+        if 0 in parts:
+            return None
+        return Marker(Style.DECIMAL, parts[-1], line[: m.end()].strip(), rest, parts=parts)
+    m = _DECIMAL_TOP.match(probe)
+    if m:
+        rest = line[m.end() :].strip()
+        if (
+            0 < len(rest) <= MAX_DECIMAL_TOP_TITLE
+            and not any(p in rest for p in "。；;，,：:")
+            and int(m.group(1))
+        ):
+            return Marker(
+                Style.DECIMAL, int(m.group(1)), line[: m.end()].strip(), rest, parts=(int(m.group(1)),)
+            )
+    return None
+
+
+def match_glued(line: str) -> Marker | None:
+    """ "11.121人才梯队项目。": item 11 whose title starts with digits.  Never a heading by
+    itself — the parser accepts it only where number 11 is the one expected next, and never
+    when the digits make a quantity (11.5公里)."""
+    if not line or line[0] not in "0123456789０１２３４５６７８９":
+        return None
+    probe = line[:12].translate(_FULLWIDTH_DIGITS)
+    m = _GLUED.match(probe)
+    if not m:
+        return None
+    rest = line[m.end() :].strip()
+    if QUANTITY_START.match(rest) or re.match(r"\d+(?:[ \t\u3000.．]|$)", rest):
+        return None  # a quantity, or a decimal outline number (1.1 编制目的)
+    return Marker(Style.AR_DOT, int(m.group(1)), line[: m.end()].strip(), rest, glued=True)
 
 
 def match_marker(line: str) -> Marker | None:

@@ -7,8 +7,11 @@ The format is recognised from the content (magic bytes), never from the file nam
   GB18030 (a superset of GBK and GB2312).  Strict decoding: a file that is neither is
   refused, as is binary data (NUL or control bytes).
 * .docx: paragraphs and tables in document order (tables one cell per line, merged cells
-  once), and Word's automatic list numbering rendered as the reader sees it ("一、",
-  "（一）", "1.", "①"), so that the structure parser sees the same text a person does.
+  once, a header row repeated on every page once), and Word's automatic list numbering
+  rendered as the reader sees it ("一、", "（一）", "1.", "①"), so that the structure parser
+  sees the same text a person does.  Each table is also kept as a grid of rows (merged
+  cells filled) for :mod:`docparse.tables`.
+* .xlsx: every sheet, row by row, one non-empty cell per line, and the sheet as a grid.
 * PDF: the text layer via pypdf; page numbers ("- 3 -", "第3页") and running headers and
   footers are dropped and lines broken by the page width are joined again.
 
@@ -18,16 +21,20 @@ imported when such a file is read.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import unicodedata
 import zipfile
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .columns import group_columns
 from .errors import (
     BAD_DOCX,
     BAD_PDF,
+    BAD_XLSX,
     BINARY,
     EMPTY,
     ENCRYPTED_PDF,
@@ -51,8 +58,32 @@ def _size_label(n: int) -> str:
     return f"{n // (1024 * 1024)} MiB" if n >= 1024 * 1024 else f"{n} B"
 
 
+@dataclass
+class TableBlock:
+    """A table of the source: its rows (merged cells filled with the merged value, so every
+    row has one cell per column) and the lines ``[start, end)`` of the text it became."""
+
+    rows: list[list[str]]
+    start: int
+    end: int
+    continued: list[list[bool]] = field(default_factory=list)  # cell filled from a merge above
+
+
+@dataclass
+class Source:
+    """What a reader made of a file: its text and, for .docx/.xlsx, its tables."""
+
+    text: str
+    tables: list[TableBlock] = field(default_factory=list)
+    kind: str = "text"  # text, pdf, docx or xlsx
+
+
 def read_file(path: str | Path) -> str:
     """The text of the file at ``path`` as lines separated by ``\\n``."""
+    return read_file_source(path).text
+
+
+def read_file_source(path: str | Path) -> Source:
     where = Location(path=str(path))
     try:
         p = Path(path)
@@ -62,28 +93,47 @@ def read_file(path: str | Path) -> str:
         data = p.read_bytes()
     except OSError:
         raise ParseError(NOT_FOUND, where) from None
-    return read_bytes(data, str(path))
+    return read_source(data, str(path))
 
 
 def read_bytes(data: bytes, path: str | None = None) -> str:
+    """The text of a file given as bytes (an upload), recognised by content."""
+    return read_source(data, path).text
+
+
+def read_source(data: bytes, path: str | None = None) -> Source:
+    """The text of a file given as bytes, and its tables."""
     where = Location(path=path)
     if len(data) > MAX_FILE_BYTES:
         raise ParseError(TOO_LARGE, where, limit=_size_label(MAX_FILE_BYTES))
     if not data.strip():
         raise ParseError(EMPTY, where)
     if data[:1024].lstrip().startswith(b"%PDF") or b"%PDF-" in data[:1024]:
-        text = read_pdf(data, where)
+        source = Source(read_pdf(data, where))
     elif data.startswith(b"PK\x03\x04"):
-        text = read_docx(data, where)
+        source = _read_zip(data, where)
     elif data.startswith(OLE_MAGIC):
         raise ParseError(LEGACY_DOC, where)
     else:
-        text = decode_text(data, where)
-    if len(text) > MAX_TEXT_CHARS:
+        source = Source(decode_text(data, where))
+    if len(source.text) > MAX_TEXT_CHARS:
         raise ParseError(TOO_LARGE, where, limit=f"{MAX_TEXT_CHARS:,} chars")
-    if not text.strip():
+    if not source.text.strip():
         raise ParseError(EMPTY, where)
-    return text
+    return source
+
+
+def _read_zip(data: bytes, where: Location) -> Source:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        raise ParseError(BAD_DOCX, where) from None
+    if "word/document.xml" in names:
+        return read_docx_source(data, where)
+    if "xl/workbook.xml" in names:
+        return read_xlsx_source(data, where)
+    raise ParseError(UNSUPPORTED_ZIP, where)
 
 
 # --- plain text ---------------------------------------------------------------------------
@@ -351,7 +401,10 @@ def _numpr_values(numpr) -> tuple[str | None, int | None]:
 
 
 def read_docx(data: bytes, where: Location | None = None) -> str:
-    where = where or Location()
+    return read_docx_source(data, where or Location()).text
+
+
+def read_docx_source(data: bytes, where: Location) -> Source:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if "word/document.xml" not in archive.namelist():
@@ -364,12 +417,13 @@ def read_docx(data: bytes, where: Location | None = None) -> str:
         document = docx.Document(io.BytesIO(data))
         numbering = WordNumbering(document)
         lines: list[str] = []
-        _docx_blocks(document.element.body, numbering, lines)
+        tables: list[TableBlock] = []
+        _docx_blocks(document.element.body, numbering, lines, tables)
     except ParseError:
         raise
     except Exception:  # python-docx/lxml raise many types on damaged files
         raise ParseError(BAD_DOCX, where) from None
-    return "\n".join(lines)
+    return Source("\n".join(lines), tables, kind="docx")
 
 
 def _paragraph_text(p) -> str:
@@ -384,22 +438,144 @@ def _paragraph_text(p) -> str:
     return "".join(parts)
 
 
-def _docx_blocks(parent, numbering: WordNumbering, lines: list[str]) -> None:
+def _docx_blocks(
+    parent, numbering: WordNumbering, lines: list[str], tables: list[TableBlock] | None = None
+) -> None:
     for child in parent.iterchildren():
         if child.tag == _w("p"):
             lines.extend((numbering.label(child) + _paragraph_text(child)).split("\n"))
         elif child.tag == _w("tbl"):
-            for tr in child.iterchildren(_w("tr")):
-                for tc in tr.iterchildren(_w("tc")):
-                    vmerge = tc.find(f"{_w('tcPr')}/{_w('vMerge')}")
-                    if vmerge is not None and vmerge.get(_w("val"), "continue") == "continue":
-                        continue  # the lower part of a vertically merged cell
-                    cell: list[str] = []
-                    _docx_blocks(tc, numbering, cell)
-                    # one cell per line: the cell's paragraphs joined by a space
-                    lines.append(" ".join(part.strip() for part in cell if part.strip()))
+            start = len(lines)
+            rows, continued = _docx_table(child, numbering, lines)
+            if tables is not None:
+                tables.append(TableBlock(rows, start, len(lines), continued))
         elif child.tag in (_w("sdt"), _w("sdtContent"), _w("customXml"), _w("ins")):
-            _docx_blocks(child, numbering, lines)
+            _docx_blocks(child, numbering, lines, tables)
+
+
+def _docx_table(tbl, numbering: WordNumbering, lines: list[str]) -> tuple[list[list[str]], list[list[bool]]]:
+    """Append a table's cells to ``lines`` (one cell per line, a merged cell once, a header
+    row repeated on a later page not again) and return its grid: a vertically merged cell
+    repeats the value above in every row it spans, a horizontally merged one in every
+    column it spans."""
+    rows: list[list[str]] = []
+    continued: list[list[bool]] = []
+    written: list[list[tuple[int, str]]] = []  # per row: (column, text) of the cells read
+    for tr in tbl.iterchildren(_w("tr")):
+        row: list[str] = []
+        cont: list[bool] = []
+        cells: list[tuple[int, str]] = []
+        for tc in tr.iterchildren(_w("tc")):
+            span_el = tc.find(f"{_w('tcPr')}/{_w('gridSpan')}")
+            span = int(span_el.get(_w("val"), "1")) if span_el is not None else 1
+            vmerge = tc.find(f"{_w('tcPr')}/{_w('vMerge')}")
+            col = len(row)
+            if vmerge is not None and vmerge.get(_w("val"), "continue") == "continue":
+                above = rows[-1][col] if rows and col < len(rows[-1]) else ""
+                row += [above] * span
+                cont += [True] * span
+                continue  # the lower part of a vertically merged cell: its text was read above
+            cell: list[str] = []
+            _docx_blocks(tc, numbering, cell)
+            # one cell per line: the cell's paragraphs joined by a space
+            text = " ".join(part.strip() for part in cell if part.strip())
+            row += [text] * span
+            cont += [False] * span
+            cells.append((col, text))
+        if rows and row == rows[0] and any(row):
+            continue  # the header row printed again at the top of a page
+        rows.append(row)
+        continued.append(cont)
+        written.append(cells)
+    _write_grid(rows, continued, written, lines)
+    return rows, continued
+
+
+def _write_grid(
+    rows: list[list[str]], continued: list[list[bool]], written: list[list[tuple[int, str]]], lines: list[str]
+) -> None:
+    """Append the cells read to ``lines``.  In a group column (重点任务 beside 具体措施) a
+    value repeated from the row above — a merge broken by a page, or a sheet that repeats
+    instead of merging — is the same group: read once, like a merged cell."""
+    header, groups = group_columns(rows)
+    for r, cells in enumerate(written):
+        if r <= header:
+            lines.extend(text for _, text in cells)
+            continue
+        first: list[str] = []
+        rest: list[str] = []
+        for col, text in cells:
+            if col in groups and r > header + 1 and text and rows[r - 1][col] == text:
+                continued[r][col] = True
+                continue
+            # a group cell heads the rows it groups, so it is read before its first row
+            (first if col in groups else rest).append(text)
+        lines.extend(first + rest)  # an empty cell keeps its (empty) line, so columns stay in step
+
+
+# --- .xlsx --------------------------------------------------------------------------------
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def read_xlsx_source(data: bytes, where: Location) -> Source:
+    """Every sheet row by row, one non-empty cell per line; merged cells once in the text and
+    in every row and column they span in the grid.  A header row repeated lower down (a
+    sheet laid out for printing) is read once."""
+    try:
+        import openpyxl  # only needed for .xlsx
+
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except Exception:  # openpyxl raises many types on damaged files
+        raise ParseError(BAD_XLSX, where) from None
+    lines: list[str] = []
+    tables: list[TableBlock] = []
+    for sheet in book.worksheets:
+        grid = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        origin: dict[tuple[int, int], tuple[int, int]] = {}
+        for merged in sheet.merged_cells.ranges:
+            for r in range(merged.min_row, merged.max_row + 1):
+                for c in range(merged.min_col, merged.max_col + 1):
+                    origin[(r - 1, c - 1)] = (merged.min_row - 1, merged.min_col - 1)
+        rows: list[list[str]] = []
+        continued: list[list[bool]] = []
+        written: list[list[tuple[int, str]]] = []
+        start = len(lines)
+        for r, row in enumerate(grid):
+            cells: list[str] = []
+            cont: list[bool] = []
+            read: list[tuple[int, str]] = []
+            for c, text in enumerate(row):
+                top = origin.get((r, c))
+                if top is not None and top != (r, c):
+                    cells.append(grid[top[0]][top[1]] if top[0] < len(grid) else "")
+                    cont.append(top[0] < r)
+                    continue
+                cells.append(text)
+                cont.append(False)
+                if text:
+                    read.append((c, text))
+            if not any(cells):
+                continue
+            if rows and cells == rows[0]:
+                continue
+            rows.append(cells)
+            continued.append(cont)
+            written.append(read)
+        _write_grid(rows, continued, written, lines)
+        if rows:
+            tables.append(TableBlock(rows, start, len(lines), continued))
+    return Source("\n".join(lines), tables, kind="xlsx")
 
 
 # --- PDF ----------------------------------------------------------------------------------

@@ -20,11 +20,16 @@ import re
 
 from .model import Responsibility
 
-# "列第一位者为牵头单位", "排在第一位的为牵头部门", "列首位的单位为牵头单位" …
+# "列第一位者为牵头单位", "排在第一位的为牵头部门", "列首位的单位为牵头单位",
+# "列第一位的责任单位为牵头单位", "第一责任单位为牵头单位" …
 CONVENTION = re.compile(
-    r"(?:列|排|居|位)(?:在|于|名|列)?(?:第一|首)(?:位|个|名)?(?:的|者)?(?:单位|部门)?"
-    r"(?:为|是)(?:牵头|主要?责任|主办)"
+    r"(?:(?:列|排|居|位)(?:在|于|名|列)?(?:第一|首)(?:位|个|名)?(?:的|者)?|第一)"
+    r"(?:责任|牵头)?(?:单位|部门)?(?:为|是)(?:牵头|主要?责任|主办|汇总)"
 )
+# The convention (and "下同") stated inside a tag is not a unit: "（A、B负责。列第一位者为
+# 牵头单位，下同）".
+_CONVENTION_CLAUSE = re.compile(CONVENTION.pattern + r"[^，,；;。）)〕]*[，,；;。]?\s*(?:下同)?[。；;]?")
+_SAME_BELOW = re.compile(r"[，,；;]?\s*下同\s*[。；;]?$")
 
 # Labels of the labelled form.  Lead and cooperating labels rank the units; the others
 # only name them (ranked by the convention, if any).
@@ -41,10 +46,11 @@ _LABEL_LINE = re.compile(
 )
 
 # Verb forms: "A牵头", "B、C参与/配合/协助/协办", "A负责".  Manner words before the
-# verb say how, not who: "国务院有关部门按职责分工负责".
-_MANNER = re.compile(
-    r"(?:按照?(?:各自)?职责(?:分工)?|依职责|分别|共同)(?=(?:牵头)?(?:负责|落实|配合|参与|承办))"
-)
+# verb say how, not who: "国务院有关部门按职责分工负责", "各地结合实际落实".
+_MANNER_WORDS = r"(?:按照?(?:各自)?职责(?:分工)?|依职责|分别|共同|结合实际|按要求|积极)"
+_MANNER = re.compile(_MANNER_WORDS + r"+(?=(?:牵头)?(?:负责|落实|配合|参与|承办))")
+# A labelled list may end in its verb: "责任单位：A、B按职责分工负责".
+_TRAILING_VERB = re.compile(_MANNER_WORDS + r"*(?:牵头负责|负责|落实|承办)$")
 _LEAD_VERBS = ("牵头负责", "牵头", "主办", "主责")
 _COOP_VERBS = ("配合", "参与", "协助", "协办", "共同负责")
 _PLAIN_VERBS = ("负责", "落实", "承办", "组织实施")
@@ -91,6 +97,9 @@ AGENCY_SUFFIXES = (
     "日报社",
     "法院",
     "检察院",
+    "监会",
+    "红十字会",
+    "监管局",
     "单位",
     "部门",
     "机构",
@@ -116,9 +125,14 @@ def is_unit(name: str) -> bool:
     return is_agency(name) or (2 <= len(name) <= 20 and name.endswith(PLACE_SUFFIXES))
 
 
+# "各区、县级市": a group of units of one level, not two units (各区 and 县级市).
+_LEVEL_ONLY = re.compile(r"^(?:县级市|县|区|市|旗|乡|镇|街道|州|盟)(?:人民)?(?:政府|管委会)?$")
+
+
 def split_units(text: str) -> list[str]:
     """``"省发展改革委、省商务厅，各市（州）政府"`` → three names; separators inside
-    brackets ("各县（市、区）政府") do not split, and "等" endings are dropped."""
+    brackets ("各县（市、区）政府") do not split, "等" endings are dropped and "各区、县级市"
+    stays one group."""
     names: list[str] = []
     depth = 0
     current = ""
@@ -133,8 +147,15 @@ def split_units(text: str) -> list[str]:
         else:
             current += ch
     names.append(current)
-    out: list[str] = []
+    merged: list[str] = []
     for name in names:
+        name = name.strip()
+        if merged and merged[-1].startswith("各") and _LEVEL_ONLY.match(name.strip("。.:：")):
+            merged[-1] += "、" + name
+        else:
+            merged.append(name)
+    out: list[str] = []
+    for name in merged:
         name = name.strip().strip("。.:：")
         name = re.sub(r"^(?:由|请)", "", name)
         name = re.sub(r"等(?:有关|相关)?(?:部门|单位|机构)?$", "", name)
@@ -167,7 +188,7 @@ def _bracket_spans(text: str):
             stack.append((ch, i))
         elif ch in _CLOSERS and stack and stack[-1][0] == _CLOSERS[ch]:
             opener, start = stack.pop()
-            if not stack and opener in "（(":
+            if not stack and opener in "（(〔":
                 yield start, i + 1
         elif ch in "）)" and stack and stack[-1][0] in "（(":
             # mismatched half-/full-width pair, e.g. "（一)": accept either round bracket
@@ -180,16 +201,20 @@ def _parse_labelled(content: str, first_is_lead: bool) -> tuple[list[str], list[
     labels = list(_LABEL.finditer(content))
     if not labels or labels[0].start() > 0:
         return None
+    explicit_lead = any(m.group(1) in LEAD_LABELS for m in labels)
     lead: list[str] = []
     coop: list[str] = []
     for k, m in enumerate(labels):
         end = labels[k + 1].start() if k + 1 < len(labels) else len(content)
-        units = split_units(content[m.end() : end])
+        value = content[m.end() : end]
+        value = value.split("。")[0]  # "责任单位：A、B负责。具体任务…" — the list ends with its sentence
+        value = _TRAILING_VERB.sub("", value.strip().rstrip("，,；;"))
+        units = split_units(value)
         label = m.group(1)
         if label in LEAD_LABELS:
             lead += units
-        elif label in COOP_LABELS:
-            coop += units
+        elif label in COOP_LABELS or explicit_lead:
+            coop += units  # "牵头单位：A 责任单位：B、C": B and C work under A's lead
         else:
             first, rest = _ranked(units, first_is_lead)
             lead += first
@@ -203,6 +228,7 @@ def _parse_verbs(content: str, first_is_lead: bool) -> tuple[list[str], list[str
     coop: list[str] = []
     plain: list[str] = []
     found = False
+    pending: list[str] = []  # "A、B，C按职责分工负责": the verb applies to A, B and C
     for clause in re.split(r"[，,；;。]", content):
         clause = _MANNER.sub("", clause.strip())
         if not clause:
@@ -211,7 +237,8 @@ def _parse_verbs(content: str, first_is_lead: bool) -> tuple[list[str], list[str
             verb = next((v for v in verbs if clause.endswith(v)), None)
             if verb is None:
                 continue
-            units = split_units(clause[: -len(verb)])
+            units = pending + split_units(clause[: -len(verb)])
+            pending = []
             if not units or not all(is_unit(u) for u in units):
                 return None
             found = True
@@ -223,8 +250,11 @@ def _parse_verbs(content: str, first_is_lead: bool) -> tuple[list[str], list[str
                 plain += units
             break
         else:
-            return None  # a clause that is not about who does it: not a tag
-    if not found:
+            units = split_units(clause)
+            if not units or not all(is_unit(u) for u in units):
+                return None  # a clause that is not about who does it: not a tag
+            pending += units
+    if not found or pending:
         return None
     if lead:
         coop += plain  # "A牵头，B按职责分工负责": B works under A's lead
@@ -241,6 +271,12 @@ def _parse_plain(content: str, first_is_lead: bool) -> tuple[list[str], list[str
     if not first_is_lead and not any(is_agency(u) for u in units):
         return None
     return _ranked(units, first_is_lead)
+
+
+def _without_convention(content: str) -> str:
+    """A tag's content without the convention and "下同" it may state."""
+    content = _CONVENTION_CLAUSE.sub("", content.strip())
+    return _SAME_BELOW.sub("", content).strip().rstrip("，,；;。")
 
 
 def _at_sentence_end(text: str, start: int, end: int) -> bool:
@@ -270,12 +306,13 @@ def find_responsibility(text: str, *, first_is_lead: bool = False) -> Responsibi
 
     for start, end in _bracket_spans(text):
         tag = text[start:end]
-        content = tag[1:-1].strip()
+        content = _without_convention(tag[1:-1])
         if not content or len(content) > 200:
             continue
-        found = _parse_labelled(content, first_is_lead) or _parse_verbs(content, first_is_lead)
+        ranked = first_is_lead or has_convention(tag)  # the convention stated in the tag itself
+        found = _parse_labelled(content, ranked) or _parse_verbs(content, ranked)
         if found is None and _at_sentence_end(text, start, end):
-            found = _parse_plain(content, first_is_lead)
+            found = _parse_plain(content, ranked)
         if found is not None and (found[0] or found[1]):
             add(tag, found)
 
@@ -303,6 +340,7 @@ def from_columns(cells: list[tuple[str, str]], *, first_is_lead: bool = False) -
         if not cell.strip():
             continue
         tags.append(cell)
+        cell = _without_convention(cell)
         found = _parse_labelled(cell, first_is_lead) or _parse_verbs(cell, first_is_lead)
         if found is not None:
             lead += found[0]

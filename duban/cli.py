@@ -12,9 +12,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "duban"
     if argv[1:2] == ["parse"]:
-        from docparse.cli import main as docparse_main
+        import docparse
 
-        return docparse_main(argv[2:])
+        return docparse.main(argv[2:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "duban.settings")
     from django.core.management import execute_from_command_line
 

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from docparse.entities import DATA_DIR, PROJECT_TYPES, chinese_number, extract_entities, load_gazetteer
+from docparse.entities import DATA_DIR, PROJECT_TYPES, extract_entities, load_gazetteer
+from docparse.numbering import cn_to_int
 
 from .seedsplit import seed_items, seed_text
 
@@ -331,7 +332,7 @@ def test_deadlines(text, expected):
 
 
 def test_chinese_numbers():
-    assert [chinese_number(s) for s in ("十八", "两千", "千", "二十五", "一百零五", "九")] == [
+    assert [cn_to_int(s) for s in ("十八", "两千", "千", "二十五", "一百零五", "九")] == [
         18,
         2000,
         1000,

@@ -130,3 +130,91 @@ def test_the_join_is_in_document_order():
         "2018年1月1日",
         *["附件1", "附件标题", "附件正文。", "一、", "附", "（一）", "附一。"],
     ]
+
+
+# --- the shapes of issue 15 ----------------------------------------------------------------
+
+
+@st.composite
+def decimal_outline(draw):
+    """1 总则 / 1.1 … / 1.1.1 …, with (1) enumerations and optionally a contents list."""
+    lines, expected, headings = [phrase(draw, 4, 8) + "应急预案"], 0, []
+    body = []
+    for s in range(1, draw(st.integers(1, 3)) + 1):
+        heading = f"{s} {phrase(draw, 2, 4)}"
+        headings.append(heading)
+        body.append(heading)
+        for k in range(1, draw(st.integers(2, 4)) + 1):
+            sub = f"{s}.{k} {phrase(draw, 2, 5)}"
+            headings.append(sub)
+            body += [sub, draw(paragraph())]
+            expected += 1
+            for j in range(1, draw(st.integers(0, 2)) + 1):
+                body.append(f"（{j}）{draw(sentence())}")
+                expected += 1
+    if draw(st.booleans()):
+        pages = draw(st.booleans())
+        lines += ["目录", *[f"{h}……{n + 2}" if pages else h for n, h in enumerate(headings)]]
+    return "\n".join(lines + body) + "\n", expected
+
+
+@st.composite
+def flattened_table(draw):
+    """序号 + column names one per line, rows one cell per line: group rows, rows left out,
+    a cell broken over two lines, notes after 注：."""
+    lines = [phrase(draw, 4, 8) + "任务分工", "序号", "重 点 任 务", "牵头单位"]
+    number, expected = 0, 0
+    for g in range(1, draw(st.integers(1, 3)) + 1):
+        lines.append(f"{int_to_cn(g)}、{phrase(draw, 3, 6)}")
+        for _ in range(draw(st.integers(1, 4))):
+            number += draw(st.sampled_from([1, 1, 1, 3]))
+            task = phrase(draw, 3, 10)
+            lines.append(str(number))
+            if draw(st.booleans()) and len(task) > 2:
+                lines += [task[:2], task[2:]]
+            else:
+                lines.append(task)
+            lines.append(draw(st.sampled_from(["省发展改革委", "省财政厅、省商务厅", "市科技局"])))
+            expected += 1
+    if draw(st.booleans()):
+        lines += ["注：", "1." + draw(sentence()), "2." + draw(sentence())]
+    return "\n".join(lines) + "\n", expected
+
+
+@st.composite
+def enumerations_and_notices(draw):
+    """A forwarding notice that numbers its requirements before its 落款, then the plan
+    with items whose enumerations （1）…；（2）… are written on one line."""
+    lines = [
+        "关于印发" + phrase(draw, 3, 6) + "工作方案的通知",
+        "各市人民政府：",
+        "现将《" + phrase(draw, 3, 6) + "工作方案》印发给你们，请认真贯彻执行。",
+        "一、" + draw(sentence()),
+        "二、" + draw(sentence()),
+        "吉林省人民政府办公厅",
+        "2024年3月1日",
+        phrase(draw, 3, 6) + "工作方案",
+    ]
+    expected = number = 0
+    for s in range(1, draw(st.integers(1, 3)) + 1):
+        lines.append(f"{int_to_cn(s)}、{phrase(draw, 3, 6)}")
+        for _ in range(draw(st.integers(1, 3))):
+            number += 1
+            expected += 1
+            children = draw(st.integers(0, 3))
+            if children >= 2:
+                enum = "；".join(f"（{k}）{phrase(draw, 2, 6)}" for k in range(1, children + 1))
+                lines.append(f"{number}.{draw(sentence())}具体包括：{enum}。")
+                expected += children
+            else:
+                lines.append(f"{number}.{draw(sentence())}")
+    return "\n".join(lines) + "\n", expected
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(decimal_outline(), flattened_table(), enumerations_and_notices()))
+def test_the_shapes_of_real_plans_come_back_whole_with_every_item(generated):
+    text, expected = generated
+    document = docparse.parse_text(text, entities=False)
+    data = check(document, text)  # schema-valid and lossless
+    assert len(items_of(data)) == expected

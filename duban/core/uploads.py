@@ -145,8 +145,8 @@ class Door:
 
 DOCUMENT = Door(
     "document",
-    frozenset({"txt", "docx", "pdf"}),
-    _("a .docx, .pdf or .txt file"),
+    frozenset({"txt", "docx", "pdf", "xlsx"}),
+    _("a .docx, .pdf or .txt file, or a division table (.xlsx)"),
 )
 SPREADSHEET = Door("spreadsheet", frozenset({"xlsx"}), _("an Excel workbook (.xlsx)"))
 EVIDENCE = Door(

@@ -1,6 +1,6 @@
 """Year over year: docparse's diff over two plans in the database, keyed by item numbers."""
 
-from docparse.diff import diff_plans
+from docparse import diff_plans
 from duban.plans.models import Item, Plan
 
 

@@ -8,7 +8,7 @@ that merged or split items keep a clean sequence in the document's own style.
 import copy
 import re
 
-from docparse.numbering import int_to_cn
+from docparse import int_to_cn
 
 SENTENCE_END = re.compile(r"[。！？；]")
 

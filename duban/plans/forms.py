@@ -10,7 +10,10 @@ class PlanImportForm(forms.Form):
     file = UploadField(
         door=DOCUMENT,
         label=_("Plan document"),
-        help_text=_(".txt (UTF-8 or GB18030), .docx or a text PDF, up to 20 MB"),
+        help_text=_(
+            ".txt (UTF-8 or GB18030), .docx or a text PDF, up to 20 MB; a division-of-labour table "
+            "(任务分工表) as .docx or .xlsx is read with its units and deadlines"
+        ),
     )
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     previous = forms.ModelChoiceField(

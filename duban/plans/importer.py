@@ -1,8 +1,17 @@
-"""From a parsed document (the docparse contract) to a plan in the database, in one transaction."""
+"""Importing a plan document: one service for the web page, the API and ``duban import``.
+
+``prepare_import(data, name)`` reads and parses the file once; ``preview_import`` is the dry
+run every door shows (what would be created, how many items get a lead unit, the plan this
+document was already imported as); ``plan_import_file`` / ``plan_import`` create the plan
+with its sections, items, measures, entities and one assignment per item — lead and
+cooperating units and the due date taken from the document (responsibility tags, the unit
+and deadline columns of a 任务分工表), all in one transaction.
+"""
 
 import datetime
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -21,6 +30,7 @@ from duban.plans.signals import plan_imported
 DUPLICATE_PLAN = _(
     "This document was already imported as plan “%(title)s” (%(year)s, #%(id)s). Nothing was imported."
 )
+ALREADY_IMPORTED = _("This document was already imported as plan “%(title)s” (%(year)s, #%(id)s).")
 BAD_YEAR = _("The year must be between 2000 and 2100.")
 NO_ITEMS = _("No numbered work items were found in the document. Nothing was imported.")
 
@@ -33,6 +43,7 @@ class ImportSummary:
     assignments_with_lead: int = 0
     warnings: list[str] = field(default_factory=list)
     plan_id: int | None = None
+    duplicate_of: int | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -42,15 +53,73 @@ class ImportSummary:
             "assignments_with_lead": self.assignments_with_lead,
             "warnings": self.warnings,
             "plan_id": self.plan_id,
+            "duplicate_of": self.duplicate_of,
         }
 
 
-def parse_document(data: bytes, name: str) -> dict:
-    """docparse on an uploaded file. A file docparse rejects is an InvalidInput with its reason."""
+@dataclass
+class PreparedImport:
+    """An uploaded plan file, read and parsed once."""
+
+    name: str
+    data: bytes
+    text: str  # what docparse read from the file (kept with the plan as its source text)
+    doc: dict[str, Any]  # the parse contract's JSON
+    sha256: str
+
+    @property
+    def title(self) -> str:
+        return (self.doc.get("title") or "").strip()
+
+
+def prepare_import(data: bytes, name: str) -> PreparedImport:
+    """Read and parse an uploaded plan file (.txt, .docx, .xlsx, text PDF) once.  Callers check
+    an upload's size and archive expansion before this.  A file docparse rejects is an
+    InvalidInput with docparse's reason (Chinese / English)."""
     try:
-        return docparse.parse_bytes(data, name=name).to_dict()
+        source = docparse.read_source(data, name)
+        doc = docparse.parse_source(source, path=name).to_dict()
     except docparse.ParseError as e:
         raise InvalidInput(str(e), code="parse_error") from e
+    return PreparedImport(
+        name=name, data=data, text=source.text, doc=doc, sha256=hashlib.sha256(data).hexdigest()
+    )
+
+
+def parse_document(data: bytes, name: str) -> dict:
+    """The parse of an uploaded file (see :func:`prepare_import`)."""
+    return prepare_import(data, name).doc
+
+
+def preview_import(prepared: PreparedImport, *, year: int) -> ImportSummary:
+    """The dry run of every door: what importing ``prepared`` for ``year`` would create, how
+    many items would get a lead unit, and the plan this document was already imported as
+    (a warning here; importing refuses it)."""
+    summary = count_document(prepared.doc)
+    resolver = UnitResolver()
+    for it in _walk([it for s in prepared.doc.get("sections", []) for it in s.get("items", [])]):
+        lead, _coop, _unresolved = resolve_units(resolver, it.get("responsibility"))
+        summary.assignments_with_lead += lead is not None
+    dup = find_duplicate(sha256=prepared.sha256, year=year, title=prepared.title)
+    if dup is not None:
+        summary.duplicate_of = dup.pk
+        summary.warnings.insert(
+            0, str(ALREADY_IMPORTED % {"title": dup.title, "year": dup.year, "id": dup.pk})
+        )
+    return summary
+
+
+def plan_import_file(*, actor, prepared: PreparedImport, year: int, previous: Plan | None = None):
+    """Import a prepared file as a plan (see :func:`plan_import`)."""
+    return plan_import(
+        actor=actor,
+        doc=prepared.doc,
+        year=year,
+        source_name=prepared.name,
+        source_bytes=prepared.data,
+        source_text=prepared.text,
+        previous=previous,
+    )
 
 
 class UnitResolver:
@@ -80,6 +149,44 @@ def _walk(items: list[dict]):
     for it in items:
         yield it
         yield from _walk(it.get("children", []))
+
+
+def resolve_units(resolver: UnitResolver, resp: dict | None) -> tuple[Unit | None, list[Unit], list[str]]:
+    """(lead unit, cooperating units, names not in the organisation) of a responsibility tag:
+    the first lead name that is one unit leads; other leads and groups cooperate."""
+    lead: Unit | None = None
+    coop: list[Unit] = []
+    unresolved: list[str] = []
+    if resp:
+        for name in resp.get("lead", []):
+            found = resolver.units(name)
+            if not found:
+                unresolved.append(name)
+            elif lead is None and len(found) == 1:
+                lead = found[0]
+            else:
+                coop += found
+        for name in resp.get("cooperating", []):
+            found = resolver.units(name)
+            if not found:
+                unresolved.append(name)
+            coop += found
+    return lead, [u for u in dict.fromkeys(coop) if u != lead], unresolved
+
+
+def due_date_of(it: dict, year: int) -> datetime.date:
+    """An item's due date: its deadline (a 完成时限 cell or line), else the first deadline
+    in its text, else the end of the plan's year — also for ongoing (长期坚持) and recurring
+    (每季度) work."""
+    deadline = it.get("deadline") or {}
+    if deadline.get("date"):
+        try:
+            return datetime.date.fromisoformat(deadline["date"])
+        except ValueError:
+            pass
+    texts = [deadline["text"]] if deadline.get("kind") == "date" else []
+    texts += [d["text"] for d in (it.get("entities") or {}).get("deadlines", [])]
+    return deadline_date(texts, year) or datetime.date(year, 12, 31)
 
 
 def count_document(doc: dict) -> ImportSummary:
@@ -195,26 +302,10 @@ def plan_import(
                         item=item, kind=kind, text=e["text"][:300], start=e["start"], end=e["end"], data=data
                     )
                 )
-        lead: Unit | None = None
-        coop: list[Unit] = []
-        if resp:
-            for name in resp.get("lead", []):
-                found = resolver.units(name)
-                if not found:
-                    unresolved.append(name)
-                elif lead is None and len(found) == 1:
-                    lead = found[0]
-                else:
-                    coop += found
-            for name in resp.get("cooperating", []):
-                found = resolver.units(name)
-                if not found:
-                    unresolved.append(name)
-                coop += found
-        deadline_texts = [d["text"] for d in ents.get("deadlines", [])]
-        due = deadline_date(deadline_texts, year) or datetime.date(year, 12, 31)
-        a = Assignment(item=item, lead_unit=lead, due_date=due)
-        assignments.append((a, [u for u in dict.fromkeys(coop) if u != lead]))
+        lead, coop, missing = resolve_units(resolver, resp)
+        unresolved.extend(missing)
+        a = Assignment(item=item, lead_unit=lead, due_date=due_date_of(it, year))
+        assignments.append((a, coop))
         for depth_child in it.get("children", []):
             add_item(depth_child, section, item, depth + 1)
 

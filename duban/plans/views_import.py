@@ -24,8 +24,8 @@ from duban.plans.forms import (
     PlanImportForm,
     parse_path,
 )
-from duban.plans.importer import count_document, find_duplicate, parse_document, plan_import
-from duban.plans.models import ImportDraft
+from duban.plans.importer import PreparedImport, plan_import_file, prepare_import, preview_import
+from duban.plans.models import ImportDraft, Plan
 from duban.plans.preview import preview_rows
 
 
@@ -38,7 +38,7 @@ def plan_import_start(request: AuthenticatedHttpRequest) -> HttpResponse:
         f = form.cleaned_data["file"]  # checked by the upload gate
         data = f.data
         try:
-            doc = parse_document(data, f.name)
+            doc = prepare_import(data, f.name).doc
         except DubanError as e:
             form.add_error("file", e.message)
         else:
@@ -73,19 +73,24 @@ def _source(draft: ImportDraft) -> tuple[bytes, str]:
     return data, text
 
 
-def _preview_context(draft: ImportDraft) -> dict:
-    summary = count_document(draft.doc)
+def _prepared(draft: ImportDraft) -> PreparedImport:
+    """The draft's upload with its (possibly corrected) parse."""
     data, text = _source(draft)
-    sha = hashlib.sha256(data).hexdigest()
+    return PreparedImport(draft.source_name, data, text, draft.doc, hashlib.sha256(data).hexdigest())
+
+
+def _preview_context(draft: ImportDraft) -> dict:
+    prepared = _prepared(draft)
+    summary = preview_import(prepared, year=draft.year)
+    if summary.duplicate_of:
+        summary.warnings = summary.warnings[1:]  # the page says it above the summary, with a link
     return {
-        "source_text": text,
+        "source_text": prepared.text,
         "draft": draft,
         "doc": draft.doc,
         "rows": preview_rows(draft.doc),
         "summary": summary,
-        "duplicate": find_duplicate(
-            sha256=sha, year=draft.year, title=(draft.doc.get("title") or "").strip()
-        ),
+        "duplicate": Plan.objects.filter(pk=summary.duplicate_of).first() if summary.duplicate_of else None,
     }
 
 
@@ -132,16 +137,9 @@ def plan_import_edit(request: AuthenticatedHttpRequest, pk: int, op: str) -> Htt
 @require_POST
 def plan_import_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     draft = _draft_for(request, pk)
-    data, text = _source(draft)
     try:
-        plan, summary = plan_import(
-            actor=request.user,
-            doc=draft.doc,
-            year=draft.year,
-            source_name=draft.source_name,
-            source_bytes=data,
-            source_text=text,
-            previous=draft.previous,
+        plan, summary = plan_import_file(
+            actor=request.user, prepared=_prepared(draft), year=draft.year, previous=draft.previous
         )
     except DubanError as e:
         messages.error(request, str(e.message))

@@ -86,3 +86,36 @@ def test_a_unit_signs_for_its_tasks(page, screenshot):
     page.get_by_text("已签收").first.wait_for()
     expect(page.locator("table")).to_contain_text("珲春")
     screenshot("my-tasks")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_word_division_table_is_imported_fully_assigned(page, screenshot, tmp_path):
+    """A 任务分工表 as a Word table (merged group cells, a header row repeated by hand)
+    imported in the browser: the preview says every item has its lead unit, and the 分工
+    screen shows them."""
+    from docparse.tests.builders import GD_TABLE, GD_TITLE, TABLE_HEADER, docx_table
+    from duban.org.demo import load_demo_org
+    from duban.org.models import Unit
+
+    load_demo_org()
+    for k, name in enumerate(["省科技厅", "省工业和信息化厅", "省政务和数据局", "省国资委"]):
+        Unit.objects.get_or_create(
+            short_name=name, defaults={"code": f"gd{k}", "name": f"广东{name}", "kind": Unit.Kind.DEPARTMENT}
+        )
+    path = tmp_path / "数字广东2025任务分工表.docx"
+    path.write_bytes(docx_table(GD_TITLE, TABLE_HEADER, GD_TABLE, merge_column=1, repeat_header_at=3))
+    login(page, "admin")
+    page.goto("/plans/import/")
+    page.get_by_label("工作要点文件").set_input_files(str(path))
+    page.get_by_label("年度：", exact=True).fill("2025")
+    page.get_by_role("button", name="解析文件").click()
+    page.get_by_role("heading", name="核对解析结果").wait_for()
+    expect(page.locator("#preview-tree .pv-item")).to_have_count(5)
+    expect(page.get_by_text("5 条中有 5 条已由文件确定牵头单位")).to_be_visible()
+    screenshot("plan-import-preview-division-table")
+    page.get_by_role("button", name="创建计划").click()
+    page.get_by_role("heading", name="任务分工").wait_for()
+    expect(page.locator("tr.dv-row")).to_have_count(5)
+    expect(page.locator("tr.dv-row").first).to_contain_text("省科技厅")
+    screenshot("plan-division-from-table")
+    assert Assignment.objects.filter(item__plan=Plan.objects.get(), lead_unit__isnull=True).count() == 0

@@ -23,7 +23,7 @@ from duban.plans.access import (
     plans_visible_to,
     require_unit_staff,
 )
-from duban.plans.importer import count_document, parse_document, plan_import
+from duban.plans.importer import plan_import_file, prepare_import, preview_import
 from duban.plans.models import Assignment, Item
 
 router = Router(tags=["plans"])
@@ -94,8 +94,12 @@ class ImportOut(Schema):
     sections: int
     items: int
     measures: int
+    assignments_with_lead: int = Field(
+        description="items whose lead unit the document names and the organisation knows"
+    )
     warnings: list[str]
     plan_id: int | None
+    duplicate_of: int | None = Field(description="dry run: the plan this document was already imported as")
 
 
 class AcknowledgeIn(Schema):
@@ -139,27 +143,16 @@ def plan_list(request, year: int | None = None, status: str = ""):
 @router.post(
     "/plans/import",
     response={201: ImportOut, 200: ImportOut, **ERRORS},
-    summary="Import a plan document (multipart)",
+    summary="Import a plan document or 任务分工表 (.txt/.docx/.xlsx/.pdf, multipart)",
 )
 def plan_import_api(request, year: Form[int], file: File[UploadedFile], dry_run: Form[bool] = False):
     require_office_admin(request.auth)
     data = check_upload(file, door=DOCUMENT, name=file.name or "plan.txt").data
-    doc = parse_document(data, file.name or "plan.txt")
+    prepared = prepare_import(data, file.name or "plan.txt")
     if dry_run:
-        out = count_document(doc).as_dict()
-        out.pop("assignments_with_lead", None)
-        return Status(200, out)
-    _plan, summary = plan_import(
-        actor=request.auth,
-        doc=doc,
-        year=year,
-        source_name=file.name or "",
-        source_bytes=data,
-        source_text=docparse.read_bytes(data, file.name),
-    )
-    out = summary.as_dict()
-    out.pop("assignments_with_lead", None)
-    return Status(201, out)
+        return Status(200, preview_import(prepared, year=year).as_dict())
+    _plan, summary = plan_import_file(actor=request.auth, prepared=prepared, year=year)
+    return Status(201, summary.as_dict())
 
 
 @router.get("/plans/{plan_id}", response={200: PlanOut, **ERRORS}, summary="One plan")

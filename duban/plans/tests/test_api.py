@@ -97,6 +97,13 @@ class PlanApiTests(ApiTestCase):
         self.assertEqual(r.status_code, 400)
         self.assertEqual(r.json()["code"], "duplicate")
         self.assertEqual(Plan.objects.count(), 1)
+        # the dry run checks for the duplicate like the command and the web page
+        with SEED.open("rb") as fh:
+            r = self.client.post(
+                "/api/plans/import", {"file": fh, "year": 2014, "dry_run": "true"}, headers=headers
+            )
+        self.assertEqual(r.status_code, 200, r.content)
+        self.assertEqual(r.json()["duplicate_of"], self.plan.pk)
         r = self.client.post(
             "/api/plans/import",
             {"file": __import__("io").BytesIO(b"\x00" * 100), "year": 2014},

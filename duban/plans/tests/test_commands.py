@@ -21,7 +21,16 @@ class ImportCommandTests(TestCase):
     def test_dry_run_json_then_import_then_duplicate(self):
         out = json.loads(run("import", str(SEED), "--year", "2014", "--dry-run", "--json"))
         self.assertEqual(
-            out, {"sections": 10, "items": 45, "measures": out["measures"], "warnings": [], "plan_id": None}
+            out,
+            {
+                "sections": 10,
+                "items": 45,
+                "measures": out["measures"],
+                "assignments_with_lead": 0,
+                "warnings": [],
+                "plan_id": None,
+                "duplicate_of": None,
+            },
         )
         self.assertFalse(Plan.objects.exists())
         out = json.loads(run("import", str(SEED), "--year", "2014", "--json"))
@@ -30,6 +39,10 @@ class ImportCommandTests(TestCase):
         with self.assertRaisesMessage(CommandError, "already imported"):
             run("import", str(SEED), "--year", "2014")
         self.assertEqual(Plan.objects.count(), 1)
+        # the dry run says so too, as the API's and the web page's do
+        out = json.loads(run("import", str(SEED), "--year", "2014", "--dry-run", "--json"))
+        self.assertEqual(out["duplicate_of"], Plan.objects.get().pk)
+        self.assertIn("already imported", out["warnings"][0])
 
     def test_a_rejected_file_leaves_the_database_unchanged(
         self,

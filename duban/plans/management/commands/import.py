@@ -1,22 +1,20 @@
-import hashlib
 import json as jsonlib
 import sys
 from pathlib import Path
 
 from django.core.management.base import CommandError
 
-import docparse
 from duban.core.errors import DubanError
 from duban.core.management.base import DubanCommand
 from duban.core.uploads import DOCUMENT, check_upload
-from duban.plans.importer import count_document, find_duplicate, plan_import
+from duban.plans.importer import plan_import_file, prepare_import, preview_import
 from duban.plans.models import Plan
 
 
 class Command(DubanCommand):
     help = (
-        "Import a plan document (.txt/.docx/.pdf) as a draft plan; --dry-run only reports what would be created. / "
-        "导入工作要点文件为草稿计划；--dry-run 只报告将创建的内容。"
+        "Import a plan document (.txt/.docx/.xlsx/.pdf) as a draft plan; --dry-run only reports what would be "
+        "created. / 导入工作要点或任务分工表为草稿计划；--dry-run 只报告将创建的内容。"
     )
 
     def add_arguments(self, parser):
@@ -34,46 +32,32 @@ class Command(DubanCommand):
             raise CommandError(f"无法读取文件 / cannot read {file}")
         data = check_upload(path, door=DOCUMENT).data  # the upload gate: refused in one line
         self._progress("reading / 读取文件", 1, 3)
-        try:
-            doc = docparse.parse_bytes(data, name=path.name).to_dict()
-        except docparse.ParseError as e:
-            raise CommandError(str(e)) from None
-        self._progress("parsed / 解析完成", 2, 3)
         prev = None
         if previous:
             prev = Plan.objects.filter(pk=previous).first()
             if prev is None:
                 raise CommandError(f"找不到计划 / no plan with id {previous}")
-        if dry_run:
-            summary = count_document(doc)
-            dup = find_duplicate(
-                sha256=hashlib.sha256(data).hexdigest(), year=year, title=(doc.get("title") or "").strip()
-            )
-            if dup is not None:
-                summary.warnings.insert(0, f"已导入过：计划 #{dup.pk} / already imported as plan #{dup.pk}")
-        else:
-            text = docparse.read_bytes(data, path.name)
-            try:
-                _plan, summary = plan_import(
-                    actor=None,
-                    doc=doc,
-                    year=year,
-                    source_name=path.name,
-                    source_bytes=data,
-                    source_text=text,
-                    previous=prev,
-                )
-            except DubanError as e:
-                raise CommandError(e.bilingual()) from None
+        try:
+            prepared = prepare_import(data, path.name)
+            self._progress("parsed / 解析完成", 2, 3)
+            if dry_run:
+                summary = preview_import(prepared, year=year)
+                if summary.duplicate_of:  # the command speaks both languages
+                    summary.warnings[0] = (
+                        f"已导入过：计划 #{summary.duplicate_of} / already imported as plan #{summary.duplicate_of}"
+                    )
+            else:
+                _plan, summary = plan_import_file(actor=None, prepared=prepared, year=year, previous=prev)
+        except DubanError as e:
+            raise CommandError(e.bilingual()) from None
         self._progress("done / 完成", 3, 3)
-        out = summary.as_dict()
-        out.pop("assignments_with_lead", None)
         if json:
-            self.stdout.write(jsonlib.dumps(out, ensure_ascii=False, indent=1))
+            self.stdout.write(jsonlib.dumps(summary.as_dict(), ensure_ascii=False, indent=1))
             return
         verb = "would create / 将创建" if dry_run else f"created plan #{summary.plan_id} / 已创建计划"
         self.stdout.write(
-            f"{verb}: {summary.sections} sections / 部分, {summary.items} items / 条, {summary.measures} measures / 项措施, "
+            f"{verb}: {summary.sections} sections / 部分, {summary.items} items / 条, "
+            f"{summary.measures} measures / 项措施, {summary.assignments_with_lead} with a lead unit / 条已有牵头单位, "
             f"{len(summary.warnings)} warnings / 条警告"
         )
         for w in summary.warnings:
