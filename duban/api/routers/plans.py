@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-import docparse
 from duban.api.schemas import ERRORS, Id, IsoDate
 from duban.core.errors import InvalidInput
 from duban.core.uploads import DOCUMENT, check_upload
