@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -113,6 +114,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "duban.org.middleware.SessionPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "duban.core.middleware.AuditSourceMiddleware",
     "duban.core.middleware.DomainErrorMiddleware",
@@ -165,16 +168,38 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Password rules: the security admin's policy (duban.org.policy) decides length, character classes and
+# reuse; these environment values seed it until the security admin first saves the policy page.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "duban.org.policy.PolicyLengthValidator"},
+    {"NAME": "duban.org.policy.CharacterClassesValidator"},
+    {"NAME": "duban.org.policy.HistoryValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+DUBAN_PASSWORD_MIN_LENGTH = envint("DUBAN_PASSWORD_MIN_LENGTH", 8)
+DUBAN_PASSWORD_MIN_CLASSES = envint("DUBAN_PASSWORD_MIN_CLASSES", 3)
+DUBAN_PASSWORD_MAX_AGE_DAYS = envint("DUBAN_PASSWORD_MAX_AGE_DAYS", 90)
+DUBAN_PASSWORD_HISTORY = envint("DUBAN_PASSWORD_HISTORY", 5)
+DUBAN_SESSION_IDLE_MINUTES = envint("DUBAN_SESSION_IDLE_MINUTES", 30)
 
-# Login throttling: this many failures within the window lock the account for the lockout time.
+# Login throttling: this many failures within the window lock the account for the lockout time
+# (seeds of the security policy, like the password rules above).
 DUBAN_LOGIN_MAX_FAILURES = envint("DUBAN_LOGIN_MAX_FAILURES", 5)
 DUBAN_LOGIN_LOCKOUT_MINUTES = envint("DUBAN_LOGIN_LOCKOUT_MINUTES", 15)
+
+# Separate administrator duties (三员分立, 等保 level 3): the office admin (系统管理员) runs the plans and the
+# configuration, the security admin (安全管理员) the accounts, roles and password rules, the audit admin
+# (审计管理员) reads and exports the audit log; none can do the others' work. 0 lets the office admin do all
+# three, for a small installation that is not assessed under 等保.
+DUBAN_SEPARATE_DUTIES = envbool("DUBAN_SEPARATE_DUTIES", True)
+
+# The audit log is kept this many days (0: for ever); `duban audit prune` removes older events and keeps
+# the hash chain verifiable. China's Cybersecurity Law (art. 21) asks for at least six months of logs.
+DUBAN_AUDIT_RETENTION_DAYS = envint("DUBAN_AUDIT_RETENTION_DAYS", 0)
+if 0 < DUBAN_AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured("DUBAN_AUDIT_RETENTION_DAYS must be 0 (keep for ever) or at least 180")
 
 # Sessions and cookies. HTTPS is assumed in production; an intranet served over plain HTTP
 # sets DUBAN_HTTPS=0 (and then `check --deploy` rightly warns).
@@ -196,6 +221,21 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if envbool("DUBAN_BEHIND_PROXY", False) else None
 )
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy: scripts, styles, images and requests from duban itself only; no inline code
+# anywhere (behaviour lives in static/js, styles in static/css). Swagger UI's stylesheet draws its icons
+# from data: URIs.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 # Internationalisation: Chinese first, English complete.
 LANGUAGE_CODE = "zh-hans"
