@@ -115,8 +115,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "duban.org.middleware.SessionPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "duban.org.middleware.SessionPolicyMiddleware",
     "duban.core.middleware.AuditSourceMiddleware",
     "duban.core.middleware.DomainErrorMiddleware",
 ]

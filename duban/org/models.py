@@ -1,6 +1,7 @@
 import hashlib
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -208,10 +209,13 @@ class LoginThrottle(models.Model):
 class SecurityPolicy(models.Model):
     """The password and session rules the security admin sets. One row; the environment seeds it."""
 
-    min_length = models.PositiveIntegerField(_("minimum password length"), default=8)
+    min_length = models.PositiveIntegerField(
+        _("minimum password length"), default=8, validators=[MinValueValidator(6), MaxValueValidator(128)]
+    )
     min_classes = models.PositiveIntegerField(
         _("character classes required"),
         default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
         help_text=_("Of: lower-case letters, upper-case letters, digits, other characters (1–4)."),
     )
     max_age_days = models.PositiveIntegerField(
@@ -223,8 +227,12 @@ class SecurityPolicy(models.Model):
     idle_minutes = models.PositiveIntegerField(
         _("sign out after idle (minutes)"), default=30, help_text=_("0: only when the browser closes.")
     )
-    max_failures = models.PositiveIntegerField(_("failed sign-ins before the account locks"), default=5)
-    lockout_minutes = models.PositiveIntegerField(_("lockout (minutes)"), default=15)
+    max_failures = models.PositiveIntegerField(
+        _("failed sign-ins before the account locks"), default=5, validators=[MinValueValidator(1)]
+    )
+    lockout_minutes = models.PositiveIntegerField(
+        _("lockout (minutes)"), default=15, validators=[MinValueValidator(1)]
+    )
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(default=timezone.now)
 

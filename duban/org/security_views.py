@@ -24,12 +24,6 @@ class SecurityPolicyForm(forms.ModelForm):
         model = SecurityPolicy
         fields = POLICY_FIELDS
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["min_length"].min_value = 6
-        self.fields["min_length"].widget.attrs["min"] = 6
-        self.fields["min_classes"].widget.attrs.update(min=1, max=4)
-
 
 @login_required
 @require_http_methods(["GET", "POST"])

@@ -51,8 +51,6 @@ WRONG_OLD_PASSWORD = _("Your current password is not correct.")
 PASSWORD_LOCKED = _(
     "Too many wrong passwords: this account is locked until %(time)s. Try again then, or ask the security admin to unlock it."
 )
-POLICY_CLASSES = _("Character classes: choose 1 to 4.")
-POLICY_FAILURES = _("At least one failed sign-in must be allowed before the account locks.")
 SSO_PASSWORD = _("This account signs in through the directory (single sign-on); change the password there.")
 BAD_ROLE = _("Unknown role “%(role)s”.")
 DUTY_ROLES_EXCLUSIVE = _(
@@ -699,10 +697,10 @@ def security_policy_update(*, actor, version: int | None, values: dict[str, int]
     for name in POLICY_FIELDS:
         if name in values:
             setattr(policy, name, values[name])
-    if not 1 <= policy.min_classes <= 4:
-        raise InvalidInput(POLICY_CLASSES)
-    if policy.max_failures < 1:
-        raise InvalidInput(POLICY_FAILURES)
+    try:
+        policy.full_clean()
+    except ValidationError as e:
+        raise InvalidInput("; ".join(e.messages)) from e
     after = snapshot(policy, POLICY_FIELDS)
     if after == before:
         return policy
