@@ -2,6 +2,7 @@
 checkpoint, exports, concurrent writers, the migration that chains old events, backup and restore."""
 
 import io
+import itertools
 import json
 import threading
 import unittest
@@ -48,7 +49,7 @@ class ChainTests(TestCase):
         events = list(AuditEvent.objects.order_by("seq"))
         self.assertEqual([e.seq for e in events], list(range(1, 7)))
         self.assertEqual(events[0].prev_hash, "")
-        for before, after in zip(events, events[1:], strict=False):
+        for before, after in itertools.pairwise(events):
             self.assertEqual(after.prev_hash, before.hash)
         head = AuditChainHead.objects.get()
         self.assertEqual((head.last_seq, head.last_hash), (6, events[-1].hash))
@@ -73,18 +74,19 @@ class ChainTests(TestCase):
             {"unit_id": ev.unit_id + 1},
             {"object_repr": ev.object_repr + " "},
         ):
-            with self.subTest(change=change):
-                with transaction.atomic():
-                    AuditEvent.objects.filter(pk=ev.pk).update(**change)
-                    self.assertEqual(audit_verify(seal=False).broken[0], 2)
-                    transaction.set_rollback(True)
+            with self.subTest(change=change), transaction.atomic():
+                AuditEvent.objects.filter(pk=ev.pk).update(**change)
+                self.assertEqual(audit_verify(seal=False).broken[0], 2)
+                transaction.set_rollback(True)
         self.assertTrue(audit_verify().ok)
 
     def test_a_recomputed_hash_still_breaks_the_next_link(self):
         ev = AuditEvent.objects.get(seq=3)
         ev.object_repr = "伪造"
         row = {f: getattr(ev, f) for f in chain.HASH_FIELDS}
-        AuditEvent.objects.filter(pk=ev.pk).update(object_repr="伪造", hash=chain.event_digest(ev.prev_hash, row))
+        AuditEvent.objects.filter(pk=ev.pk).update(
+            object_repr="伪造", hash=chain.event_digest(ev.prev_hash, row)
+        )
         self.assertEqual(audit_verify().broken[:1], (4,))
         self.assertEqual(audit_verify().broken[2], chain.BROKEN_LINK)
 
@@ -169,7 +171,7 @@ class VerifyCommandTests(TestCase):
 
 class ExportTests(BaseTestCase):
     def setUp(self):
-        services.unit_create(actor=self.admin, name="=HYPERLINK(\"http://x\",\"点我\")", kind="other")
+        services.unit_create(actor=self.admin, name='=HYPERLINK("http://x","点我")', kind="other")
         write_events(2)
 
     def test_the_command_exports_each_format_and_json_verifies(self):
@@ -185,7 +187,10 @@ class ExportTests(BaseTestCase):
         cell = next(c for c in ws[2] if str(c.value).startswith("=HYPERLINK"))
         self.assertEqual(cell.data_type, "s")  # stored as text, not as a formula
         self.assertEqual(ws[2][0].value, 1)
-        self.assertIn("the exported chain is whole: 3 events", run("audit", "verify", "--file", str(folder / "log.json")))
+        self.assertIn(
+            "the exported chain is whole: 3 events",
+            run("audit", "verify", "--file", str(folder / "log.json")),
+        )
         data = json.loads((folder / "log.json").read_text())
         data["events"][1]["object_repr"] = "改过"
         (folder / "bad.json").write_text(json.dumps(data))
@@ -225,7 +230,7 @@ class ConcurrentWritersTests(TransactionTestCase):
                 for i in range(self.EACH):
                     with transaction.atomic():
                         services.unit_create(actor=None, name=f"并发{k}-{i}", kind="other")
-            except BaseException as e:  # noqa: BLE001 - reported below
+            except BaseException as e:
                 errors.append(e)
             finally:
                 connections.close_all()
@@ -255,11 +260,16 @@ class ChainMigrationTests(TransactionTestCase):
         old = MigrationExecutor(connection).loader.project_state(("audit", "0002_initial")).apps
         Event = old.get_model("audit", "AuditEvent")
         for i in range(4):
-            Event.objects.create(action="unit.create", object_type="org.unit", object_repr=f"旧{i}", after={"i": i})
+            Event.objects.create(
+                action="unit.create", object_type="org.unit", object_repr=f"旧{i}", after={"i": i}
+            )
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
-        self.assertEqual(sorted(AuditEvent.objects.values_list("seq", "object_repr")), [(i + 1, f"旧{i}") for i in range(4)])
+        self.assertEqual(
+            sorted(AuditEvent.objects.values_list("seq", "object_repr")),
+            [(i + 1, f"旧{i}") for i in range(4)],
+        )
         self.assertTrue(audit_verify().ok)
 
 

@@ -104,7 +104,14 @@ class DutyRulesTests(BaseTestCase):
         for role, code in (("system", "admin"), ("security", "security"), ("audit", "auditor")):
             out = StringIO()
             call_command(
-                "createadmin", "--username", f"new-{role}", "--password", "Very-long-pass-1", "--role", role, stdout=out
+                "createadmin",
+                "--username",
+                f"new-{role}",
+                "--password",
+                "Very-long-pass-1",
+                "--role",
+                role,
+                stdout=out,
             )
             user = User.objects.get(username=f"new-{role}")
             self.assertEqual(list(user.memberships.values_list("role", flat=True)), [code])

@@ -68,7 +68,11 @@ class PasswordExpiryTests(BaseTestCase):
             self.assertEqual(r.headers["HX-Redirect"], reverse("account-password"))
             self.client.post(
                 reverse("account-password"),
-                {"old_password": "Fresh-pass-2014", "new_password": "Next-pass-2014", "new_password2": "Next-pass-2014"},
+                {
+                    "old_password": "Fresh-pass-2014",
+                    "new_password": "Next-pass-2014",
+                    "new_password2": "Next-pass-2014",
+                },
             )
             self.assertEqual(self.client.get(reverse("home")).status_code, 200)
 
@@ -90,7 +94,11 @@ class PasswordExpiryTests(BaseTestCase):
         self.assertRedirects(self.client.get(reverse("home")), reverse("account-password"))
         self.client.post(
             reverse("account-password"),
-            {"old_password": "Initial-pass-1", "new_password": "My-own-pass-1", "new_password2": "My-own-pass-1"},
+            {
+                "old_password": "Initial-pass-1",
+                "new_password": "My-own-pass-1",
+                "new_password2": "My-own-pass-1",
+            },
         )
         self.assertEqual(self.client.get(reverse("home")).status_code, 200)
 
