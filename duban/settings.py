@@ -163,7 +163,6 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
-AUTHENTICATION_BACKENDS = ["duban.org.auth.ThrottledModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -188,6 +187,82 @@ DUBAN_SESSION_IDLE_MINUTES = envint("DUBAN_SESSION_IDLE_MINUTES", 30)
 # (seeds of the security policy, like the password rules above).
 DUBAN_LOGIN_MAX_FAILURES = envint("DUBAN_LOGIN_MAX_FAILURES", 5)
 DUBAN_LOGIN_LOCKOUT_MINUTES = envint("DUBAN_LOGIN_LOCKOUT_MINUTES", 15)
+
+
+# Single sign-on with the office's directory (see README "Single sign-on"). Both are off until configured.
+def envmap(name: str) -> dict[str, str]:
+    """``a=b,c=d`` (either of ,，; separates pairs) as a dict."""
+    out: dict[str, str] = {}
+    for pair in env(name).replace("，", ",").replace(";", ",").split(","):
+        if pair.strip():
+            if "=" not in pair:
+                raise ImproperlyConfigured(f"{name} is a list of name=value pairs, got {pair!r}")
+            key, value = pair.split("=", 1)
+            out[key.strip()] = value.strip()
+    return out
+
+
+# What the directory says about a person, in LDAP attribute names or OpenID Connect claim names:
+# the department (matched to a unit's full name, short name or alias; if the attribute is missing, the
+# innermost OU of the LDAP entry), the display name, and the role (DUBAN_SSO_ROLE_MAP maps its values to
+# reporter/head/leader/admin; without a match the default role). The security and audit admins are
+# never directory accounts.
+DUBAN_SSO_DEPARTMENT_ATTRIBUTE = env("DUBAN_SSO_DEPARTMENT_ATTRIBUTE", "department")
+DUBAN_SSO_NAME_ATTRIBUTE = env("DUBAN_SSO_NAME_ATTRIBUTE", "cn")
+DUBAN_SSO_ROLE_ATTRIBUTE = env("DUBAN_SSO_ROLE_ATTRIBUTE", "employeeType")
+DUBAN_SSO_ROLE_MAP = envmap("DUBAN_SSO_ROLE_MAP") or {
+    "承办人": "reporter",
+    "单位负责人": "head",
+    "领导": "leader",
+    "督办管理员": "admin",
+}
+DUBAN_SSO_DEFAULT_ROLE = env("DUBAN_SSO_DEFAULT_ROLE", "reporter")
+DUBAN_SSO_UNIT_MAP = envmap("DUBAN_SSO_UNIT_MAP")  # directory department = duban unit code
+
+# LDAP / Active Directory, with django-python3-ldap (pure Python, ldap3: nothing to compile).
+DUBAN_LDAP_ENABLED = bool(env("DUBAN_LDAP_URL"))
+LDAP_AUTH_URL = [u for u in env("DUBAN_LDAP_URL").split(",") if u]
+LDAP_AUTH_USE_TLS = envbool("DUBAN_LDAP_START_TLS", False)
+LDAP_AUTH_SEARCH_BASE = env("DUBAN_LDAP_SEARCH_BASE")
+LDAP_AUTH_OBJECT_CLASS = env("DUBAN_LDAP_OBJECT_CLASS", "inetOrgPerson")
+LDAP_AUTH_USER_FIELDS = {"username": env("DUBAN_LDAP_USERNAME_ATTRIBUTE", "uid")}
+LDAP_AUTH_USER_LOOKUP_FIELDS = ("username",)
+LDAP_AUTH_CONNECTION_USERNAME = env("DUBAN_LDAP_BIND_DN") or None
+LDAP_AUTH_CONNECTION_PASSWORD = env("DUBAN_LDAP_BIND_PASSWORD") or None
+LDAP_AUTH_ACTIVE_DIRECTORY_DOMAIN = env("DUBAN_LDAP_AD_DOMAIN") or None
+LDAP_AUTH_FORMAT_USERNAME = "duban.org.sso.ldap_format_username"
+LDAP_AUTH_SYNC_USER_RELATIONS = "duban.org.sso.ldap_sync_user_relations"
+LDAP_AUTH_CONNECT_TIMEOUT = envint("DUBAN_LDAP_TIMEOUT", 10)
+LDAP_AUTH_RECEIVE_TIMEOUT = envint("DUBAN_LDAP_TIMEOUT", 10)
+
+# OpenID Connect (the authorization code flow), with mozilla-django-oidc.
+DUBAN_OIDC_ENABLED = bool(env("DUBAN_OIDC_CLIENT_ID"))
+DUBAN_OIDC_ISSUER = env("DUBAN_OIDC_ISSUER")
+DUBAN_OIDC_USERNAME_CLAIM = env("DUBAN_OIDC_USERNAME_CLAIM", "preferred_username")
+DUBAN_SSO_BUTTON = env("DUBAN_SSO_BUTTON")  # the login page's button text, e.g. 统一身份认证登录
+OIDC_RP_CLIENT_ID = env("DUBAN_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env("DUBAN_OIDC_CLIENT_SECRET")
+OIDC_RP_SIGN_ALGO = env("DUBAN_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env("DUBAN_OIDC_SCOPES", "openid profile email")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("DUBAN_OIDC_AUTHORIZATION_URL")
+OIDC_OP_TOKEN_ENDPOINT = env("DUBAN_OIDC_TOKEN_URL")
+OIDC_OP_USER_ENDPOINT = env("DUBAN_OIDC_USERINFO_URL")
+OIDC_OP_JWKS_ENDPOINT = env("DUBAN_OIDC_JWKS_URL")
+OIDC_TIMEOUT = envint("DUBAN_OIDC_TIMEOUT", 10)
+OIDC_USE_PKCE = True
+LOGIN_REDIRECT_URL_FAILURE = "/login/"
+if DUBAN_OIDC_ENABLED and not (
+    OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_OP_TOKEN_ENDPOINT and OIDC_OP_JWKS_ENDPOINT
+):
+    raise ImproperlyConfigured(
+        "DUBAN_OIDC_CLIENT_ID is set: set DUBAN_OIDC_AUTHORIZATION_URL, DUBAN_OIDC_TOKEN_URL, "
+        "DUBAN_OIDC_USERINFO_URL and DUBAN_OIDC_JWKS_URL too"
+    )
+AUTHENTICATION_BACKENDS = [
+    "duban.org.auth.ThrottledModelBackend",
+    *(["django_python3_ldap.auth.LDAPBackend"] if DUBAN_LDAP_ENABLED else []),
+    *(["duban.org.sso.OIDCBackend"] if DUBAN_OIDC_ENABLED else []),
+]
 
 # Separate administrator duties (三员分立, 等保 level 3): the office admin (系统管理员) runs the plans and the
 # configuration, the security admin (安全管理员) the accounts, roles and password rules, the audit admin

@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 from duban.api.api import api
 from duban.audit import views as audit_views
 from duban.core import views as core_views
-from duban.org import security_views, user_views
+from duban.org import security_views, sso, user_views
 from duban.org import views as org_views
 from duban.org.auth import LoginForm
 
@@ -20,6 +20,9 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # OpenID Connect single sign-on (404 unless DUBAN_OIDC_CLIENT_ID is set)
+    path("oidc/authenticate/", sso.oidc_start, name="oidc_authentication_init"),
+    path("oidc/callback/", sso.oidc_callback, name="oidc_authentication_callback"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("units/", org_views.unit_list, name="unit-list"),
     path("units/new/", org_views.unit_create, name="unit-create"),

@@ -61,6 +61,13 @@ class LoginForm(AuthenticationForm):
             self.request, username=user.username if user else username, password=password
         )
         if self.user_cache is None:
+            from duban.org.sso import pop_refusal
+
+            refusal = pop_refusal()
+            if refusal:
+                # The directory knew the password, but duban cannot take the account (no unit, a local
+                # account of that name): say why instead of counting a failure.
+                raise forms.ValidationError(refusal, code="sso_refused")
             locked_until = services.login_failed(
                 username=username,
                 user=user,

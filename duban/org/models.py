@@ -131,6 +131,9 @@ class Membership(models.Model):
     user = models.ForeignKey(User, models.CASCADE, related_name="memberships", verbose_name=_("user"))
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="memberships", verbose_name=_("unit"))
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    # Given by the directory at single sign-on (and replaced at the next sign-in if the directory's
+    # department or role changed); roles given in duban by the security admin stay as they are.
+    from_directory = models.BooleanField(_("from the directory"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

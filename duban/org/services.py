@@ -51,6 +51,12 @@ WRONG_OLD_PASSWORD = _("Your current password is not correct.")
 PASSWORD_LOCKED = _(
     "Too many wrong passwords: this account is locked until %(time)s. Try again then, or ask the security admin to unlock it."
 )
+SSO_NO_UNIT = _(
+    "Your department in the directory, “%(department)s”, is not a unit in duban. Ask the security admin to add it (or map it in DUBAN_SSO_UNIT_MAP)."
+)
+SSO_LOCAL_ACCOUNT = _(
+    "“%(name)s” is an account of duban itself: sign in with its duban password. The directory cannot take it over."
+)
 SSO_PASSWORD = _("This account signs in through the directory (single sign-on); change the password there.")
 BAD_ROLE = _("Unknown role “%(role)s”.")
 DUTY_ROLES_EXCLUSIVE = _(
@@ -678,6 +684,94 @@ def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
     token.save(update_fields=["revoked_at"])
     audit_record(actor=actor, action="token.revoke", obj=token, after={"revoked_at": token.revoked_at})
     return token
+
+
+# --- single sign-on -----------------------------------------------------------------------------
+
+SSO_ROLES = {
+    Membership.Role.REPORTER,
+    Membership.Role.HEAD,
+    Membership.Role.LEADER,
+    Membership.Role.ADMIN,
+}
+
+
+def _sso_unit(department: str) -> Unit | None:
+    from django.conf import settings
+
+    from duban.org.selectors import normalise_name, resolve_unit_name
+
+    mapped = {normalise_name(k): v for k, v in settings.DUBAN_SSO_UNIT_MAP.items()}.get(
+        normalise_name(department)
+    )
+    if mapped:
+        return Unit.objects.filter(code=mapped, is_active=True).first()
+    return resolve_unit_name(department) if department else None
+
+
+def _sso_role(value: str) -> str:
+    from django.conf import settings
+
+    role = settings.DUBAN_SSO_ROLE_MAP.get(value.strip(), settings.DUBAN_SSO_DEFAULT_ROLE) if value else ""
+    role = role or settings.DUBAN_SSO_DEFAULT_ROLE
+    return role if role in SSO_ROLES else Membership.Role.REPORTER
+
+
+@transaction.atomic
+def user_sync_from_directory(
+    *,
+    user: User | None,
+    source: str,
+    username: str,
+    full_name: str,
+    email: str,
+    department: str,
+    role_value: str = "",
+) -> User:
+    """Create or update the account of someone the directory (LDAP/AD, OpenID Connect) just signed in:
+    name and e-mail from the directory, the unit its department names, the role its role attribute
+    maps to. Refuses (InvalidInput) a department that names no unit and a username that is a local
+    password account — the directory must never take over, say, the security admin's account."""
+    unit = _sso_unit(department)
+    if unit is None:
+        raise InvalidInput(SSO_NO_UNIT % {"department": department or "—"}, code="sso_no_unit")
+    role = _sso_role(role_value)
+    if user is None:
+        user = User.objects.filter(username__iexact=username).first()
+    created = user is None or (
+        not user.sso_source and user.last_login is None and not user.has_usable_password()
+    )
+    if user is not None and not created and not user.sso_source:
+        raise InvalidInput(SSO_LOCAL_ACCOUNT % {"name": username}, code="sso_local_account")
+    if user is None:
+        user = User(username=username)
+        user.set_unusable_password()
+    before = None if created else _user_state(user)
+    user.full_name = full_name[:60] or user.full_name
+    user.email = email or user.email
+    user.sso_source = source
+    if user.pk is None:
+        user.save()
+    else:
+        user.save(update_fields=["full_name", "email", "sso_source", "password"])
+    kept = Membership.objects.filter(user=user, from_directory=True, unit=unit, role=role)
+    Membership.objects.filter(user=user, from_directory=True).exclude(pk__in=kept).delete()
+    if not kept.exists():
+        # A role the security admin gave by hand becomes the directory's.
+        Membership.objects.update_or_create(
+            user=user, unit=unit, role=role, defaults={"from_directory": True}
+        )
+    forget_access(user)
+    after = _user_state(user)
+    if before != after:
+        audit_record(
+            actor=None,
+            action="user.sso_sync",
+            obj=user,
+            before=before,
+            after={**after, "source": source, "department": department, "created": created},
+        )
+    return user
 
 
 # --- the security policy ------------------------------------------------------------------------

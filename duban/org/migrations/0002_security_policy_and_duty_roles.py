@@ -83,5 +83,10 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['user', '-created_at'], name='org_pwhistory_user_idx')],
             },
         ),
+        migrations.AddField(
+            model_name='membership',
+            name='from_directory',
+            field=models.BooleanField(default=False, verbose_name='from the directory'),
+        ),
         migrations.RunPython(start_password_clocks, migrations.RunPython.noop),
     ]
