@@ -126,6 +126,8 @@ def seal_with(event_model, head_model, *, batch: int = SEAL_BATCH) -> int:
             head.last_seq, head.last_hash, head.updated_at = seq, prev, timezone.now()
             head.save(update_fields=["last_seq", "last_hash", "updated_at"])
             sealed += len(rows)
+        if len(rows) < batch:
+            return sealed  # a short batch was the last: no need to look again
 
 
 def audit_seal() -> int:
