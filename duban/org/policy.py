@@ -5,7 +5,9 @@ from the environment (DUBAN_PASSWORD_*, DUBAN_SESSION_IDLE_MINUTES, DUBAN_LOGIN_
 set its rules before anyone signs in.
 """
 
+import copy
 import string
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -40,9 +42,27 @@ def policy_defaults() -> dict[str, int]:
     }
 
 
+# The policy is read on every request (the idle timeout), so each process keeps it for a few seconds
+# rather than asking the database each time; a change applies everywhere within CACHE_SECONDS.
+CACHE_SECONDS = 30
+_cached: tuple[float, SecurityPolicy] | None = None
+
+
 def get_policy() -> SecurityPolicy:
     """The policy in force: the saved row, or an unsaved one built from the environment."""
-    return SecurityPolicy.objects.order_by("pk").first() or SecurityPolicy(**policy_defaults())
+    global _cached
+    now = time.monotonic()
+    if _cached is None or now - _cached[0] >= CACHE_SECONDS:
+        policy = SecurityPolicy.objects.order_by("pk").first() or SecurityPolicy(**policy_defaults())
+        _cached = (now, policy)
+    # A copy: a form bound to the policy must not change what every other request reads.
+    return copy.copy(_cached[1])
+
+
+def forget_policy() -> None:
+    """Read the policy afresh next time (after a change; between tests)."""
+    global _cached
+    _cached = None
 
 
 def character_classes(password: str) -> int:

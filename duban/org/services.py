@@ -781,7 +781,7 @@ def user_sync_from_directory(
 def security_policy_update(*, actor, version: int | None, values: dict[str, int]) -> SecurityPolicy:
     """The security admin sets the password and session rules. The first save turns the environment's
     defaults into the stored policy."""
-    from duban.org.policy import POLICY_FIELDS, policy_defaults
+    from duban.org.policy import POLICY_FIELDS, forget_policy, policy_defaults
 
     policy = SecurityPolicy.objects.select_for_update().order_by("pk").first()
     if policy is None:
@@ -802,4 +802,5 @@ def security_policy_update(*, actor, version: int | None, values: dict[str, int]
     policy.updated_at = timezone.now()
     policy.save(update_fields=[*POLICY_FIELDS, "version", "updated_at"])
     audit_record(actor=actor, action="security.policy", obj=policy, before=before, after=after)
+    forget_policy()
     return policy

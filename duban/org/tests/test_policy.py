@@ -6,7 +6,7 @@ from datetime import timedelta
 import time_machine
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from duban.audit.models import AuditEvent
 from duban.core.errors import InvalidInput
@@ -19,6 +19,10 @@ T0 = timezone.datetime(2014, 5, 1, 9, 0, tzinfo=timezone.UTC)
 
 
 class PasswordRuleTests(BaseTestCase):
+    def setUp(self):
+        translation.activate("en")  # the messages asserted below are the English ones
+        self.addCleanup(translation.deactivate)
+
     def change(self, new, old=PASSWORD):
         return services.user_change_own_password(user=self.reporter, old_password=old, new_password=new)
 
