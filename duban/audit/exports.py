@@ -60,7 +60,7 @@ def _rows(events: Iterable[AuditEvent]) -> Iterator[list[Any]]:
         yield [
             e.seq,
             timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M:%S"),
-            e.actor_name,
+            e.actor_name or _("system"),
             e.get_source_display(),
             e.ip or "",
             e.action_label,

@@ -37,7 +37,7 @@ def retention_cutoff(days: int | None = None, now: datetime | None = None) -> da
     if not days:
         return None
     if days < MIN_RETENTION_DAYS:
-        raise InvalidInput(RETENTION_TOO_SHORT % {"days": MIN_RETENTION_DAYS}, code="retention")
+        raise InvalidInput(RETENTION_TOO_SHORT, params={"days": MIN_RETENTION_DAYS}, code="retention")
     return (now or timezone.now()) - timedelta(days=days)
 
 
@@ -65,7 +65,7 @@ def audit_prune(*, actor, before: datetime) -> PrunePlan:
     """Remove the events up to the last one written before ``before``; record a checkpoint and an
     ``audit.prune`` event. Refuses a cutoff inside the minimum retention time."""
     if before > timezone.now() - timedelta(days=MIN_RETENTION_DAYS):
-        raise InvalidInput(RETENTION_TOO_SHORT % {"days": MIN_RETENTION_DAYS}, code="retention")
+        raise InvalidInput(RETENTION_TOO_SHORT, params={"days": MIN_RETENTION_DAYS}, code="retention")
     audit_seal()
     with transaction.atomic():
         # The chain head stays locked until the prune commits: no event is chained meanwhile.
