@@ -18,3 +18,13 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_security_policy():
+    # The policy is cached per process for a few seconds; a test must not see another test's policy.
+    from duban.org.policy import forget_policy
+
+    forget_policy()
+    yield
+    forget_policy()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -115,7 +116,9 @@ MIDDLEWARE = [
     "duban.core.middleware.UploadLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "duban.org.middleware.SessionPolicyMiddleware",
     "duban.core.middleware.AuditSourceMiddleware",
     "duban.core.middleware.DomainErrorMiddleware",
 ]
@@ -162,21 +165,118 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
-AUTHENTICATION_BACKENDS = ["duban.org.auth.ThrottledModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Password rules: the security admin's policy (duban.org.policy) decides length, character classes and
+# reuse; these environment values seed it until the security admin first saves the policy page.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "duban.org.policy.PolicyLengthValidator"},
+    {"NAME": "duban.org.policy.CharacterClassesValidator"},
+    {"NAME": "duban.org.policy.HistoryValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+DUBAN_PASSWORD_MIN_LENGTH = envint("DUBAN_PASSWORD_MIN_LENGTH", 8)
+DUBAN_PASSWORD_MIN_CLASSES = envint("DUBAN_PASSWORD_MIN_CLASSES", 3)
+DUBAN_PASSWORD_MAX_AGE_DAYS = envint("DUBAN_PASSWORD_MAX_AGE_DAYS", 90)
+DUBAN_PASSWORD_HISTORY = envint("DUBAN_PASSWORD_HISTORY", 5)
+DUBAN_SESSION_IDLE_MINUTES = envint("DUBAN_SESSION_IDLE_MINUTES", 30)
 
-# Login throttling: this many failures within the window lock the account for the lockout time.
+# Login throttling: this many failures within the window lock the account for the lockout time
+# (seeds of the security policy, like the password rules above).
 DUBAN_LOGIN_MAX_FAILURES = envint("DUBAN_LOGIN_MAX_FAILURES", 5)
 DUBAN_LOGIN_LOCKOUT_MINUTES = envint("DUBAN_LOGIN_LOCKOUT_MINUTES", 15)
+
+
+# Single sign-on with the office's directory (see README "Single sign-on"). Both are off until configured.
+def envmap(name: str) -> dict[str, str]:
+    """``a=b,c=d`` (either of ,，; separates pairs) as a dict."""
+    out: dict[str, str] = {}
+    for pair in env(name).replace("，", ",").replace(";", ",").split(","):
+        if pair.strip():
+            if "=" not in pair:
+                raise ImproperlyConfigured(f"{name} is a list of name=value pairs, got {pair!r}")
+            key, value = pair.split("=", 1)
+            out[key.strip()] = value.strip()
+    return out
+
+
+# What the directory says about a person, in LDAP attribute names or OpenID Connect claim names:
+# the department (matched to a unit's full name, short name or alias; if the attribute is missing, the
+# innermost OU of the LDAP entry), the display name, and the role (DUBAN_SSO_ROLE_MAP maps its values to
+# reporter/head/leader/admin; without a match the default role). The security and audit admins are
+# never directory accounts.
+DUBAN_SSO_DEPARTMENT_ATTRIBUTE = env("DUBAN_SSO_DEPARTMENT_ATTRIBUTE", "department")
+DUBAN_SSO_NAME_ATTRIBUTE = env("DUBAN_SSO_NAME_ATTRIBUTE", "cn")
+DUBAN_SSO_ROLE_ATTRIBUTE = env("DUBAN_SSO_ROLE_ATTRIBUTE", "employeeType")
+DUBAN_SSO_ROLE_MAP = envmap("DUBAN_SSO_ROLE_MAP") or {
+    "承办人": "reporter",
+    "单位负责人": "head",
+    "领导": "leader",
+    "督办管理员": "admin",
+}
+DUBAN_SSO_DEFAULT_ROLE = env("DUBAN_SSO_DEFAULT_ROLE", "reporter")
+DUBAN_SSO_UNIT_MAP = envmap("DUBAN_SSO_UNIT_MAP")  # directory department = duban unit code
+
+# LDAP / Active Directory, with django-python3-ldap (pure Python, ldap3: nothing to compile).
+DUBAN_LDAP_ENABLED = bool(env("DUBAN_LDAP_URL"))
+LDAP_AUTH_URL = [u for u in env("DUBAN_LDAP_URL").split(",") if u]
+LDAP_AUTH_USE_TLS = envbool("DUBAN_LDAP_START_TLS", False)
+LDAP_AUTH_SEARCH_BASE = env("DUBAN_LDAP_SEARCH_BASE")
+LDAP_AUTH_OBJECT_CLASS = env("DUBAN_LDAP_OBJECT_CLASS", "inetOrgPerson")
+LDAP_AUTH_USER_FIELDS = {"username": env("DUBAN_LDAP_USERNAME_ATTRIBUTE", "uid")}
+LDAP_AUTH_USER_LOOKUP_FIELDS = ("username",)
+LDAP_AUTH_CONNECTION_USERNAME = env("DUBAN_LDAP_BIND_DN") or None
+LDAP_AUTH_CONNECTION_PASSWORD = env("DUBAN_LDAP_BIND_PASSWORD") or None
+LDAP_AUTH_ACTIVE_DIRECTORY_DOMAIN = env("DUBAN_LDAP_AD_DOMAIN") or None
+LDAP_AUTH_FORMAT_USERNAME = "duban.org.sso.ldap_format_username"
+LDAP_AUTH_SYNC_USER_RELATIONS = "duban.org.sso.ldap_sync_user_relations"
+LDAP_AUTH_CONNECT_TIMEOUT = envint("DUBAN_LDAP_TIMEOUT", 10)
+LDAP_AUTH_RECEIVE_TIMEOUT = envint("DUBAN_LDAP_TIMEOUT", 10)
+
+# OpenID Connect (the authorization code flow), with mozilla-django-oidc.
+DUBAN_OIDC_ENABLED = bool(env("DUBAN_OIDC_CLIENT_ID"))
+DUBAN_OIDC_ISSUER = env("DUBAN_OIDC_ISSUER")
+DUBAN_OIDC_USERNAME_CLAIM = env("DUBAN_OIDC_USERNAME_CLAIM", "preferred_username")
+DUBAN_SSO_BUTTON = env("DUBAN_SSO_BUTTON")  # the login page's button text, e.g. 统一身份认证登录
+OIDC_RP_CLIENT_ID = env("DUBAN_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env("DUBAN_OIDC_CLIENT_SECRET")
+OIDC_RP_SIGN_ALGO = env("DUBAN_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env("DUBAN_OIDC_SCOPES", "openid profile email")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("DUBAN_OIDC_AUTHORIZATION_URL")
+OIDC_OP_TOKEN_ENDPOINT = env("DUBAN_OIDC_TOKEN_URL")
+OIDC_OP_USER_ENDPOINT = env("DUBAN_OIDC_USERINFO_URL")
+OIDC_OP_JWKS_ENDPOINT = env("DUBAN_OIDC_JWKS_URL")
+OIDC_TIMEOUT = envint("DUBAN_OIDC_TIMEOUT", 10)
+OIDC_USE_PKCE = True
+LOGIN_REDIRECT_URL_FAILURE = "/login/"
+if DUBAN_OIDC_ENABLED and not (
+    OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_OP_TOKEN_ENDPOINT and OIDC_OP_JWKS_ENDPOINT
+):
+    raise ImproperlyConfigured(
+        "DUBAN_OIDC_CLIENT_ID is set: set DUBAN_OIDC_AUTHORIZATION_URL, DUBAN_OIDC_TOKEN_URL, "
+        "DUBAN_OIDC_USERINFO_URL and DUBAN_OIDC_JWKS_URL too"
+    )
+AUTHENTICATION_BACKENDS = [
+    "duban.org.auth.ThrottledModelBackend",
+    *(["django_python3_ldap.auth.LDAPBackend"] if DUBAN_LDAP_ENABLED else []),
+    *(["duban.org.sso.OIDCBackend"] if DUBAN_OIDC_ENABLED else []),
+]
+
+# Separate administrator duties (三员分立, 等保 level 3): the office admin (系统管理员) runs the plans and the
+# configuration, the security admin (安全管理员) the accounts, roles and password rules, the audit admin
+# (审计管理员) reads and exports the audit log; none can do the others' work. 0 lets the office admin do all
+# three, for a small installation that is not assessed under 等保.
+DUBAN_SEPARATE_DUTIES = envbool("DUBAN_SEPARATE_DUTIES", True)
+
+# The audit log is kept this many days (0: for ever); `duban audit prune` removes older events and keeps
+# the hash chain verifiable. China's Cybersecurity Law (art. 21) asks for at least six months of logs.
+DUBAN_AUDIT_RETENTION_DAYS = envint("DUBAN_AUDIT_RETENTION_DAYS", 0)
+if 0 < DUBAN_AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured("DUBAN_AUDIT_RETENTION_DAYS must be 0 (keep for ever) or at least 180")
 
 # Sessions and cookies. HTTPS is assumed in production; an intranet served over plain HTTP
 # sets DUBAN_HTTPS=0 (and then `check --deploy` rightly warns).
@@ -198,6 +298,21 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if envbool("DUBAN_BEHIND_PROXY", False) else None
 )
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy: scripts, styles, images and requests from duban itself only; no inline code
+# anywhere (behaviour lives in static/js, styles in static/css). Swagger UI's stylesheet draws its icons
+# from data: URIs.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 # Internationalisation: Chinese first, English complete.
 LANGUAGE_CODE = "zh-hans"

@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 from duban.api.api import api
 from duban.audit import views as audit_views
 from duban.core import views as core_views
-from duban.org import user_views
+from duban.org import security_views, sso, user_views
 from duban.org import views as org_views
 from duban.org.auth import LoginForm
 
@@ -20,6 +20,9 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # OpenID Connect single sign-on (404 unless DUBAN_OIDC_CLIENT_ID is set)
+    path("oidc/authenticate/", sso.oidc_start, name="oidc_authentication_init"),
+    path("oidc/callback/", sso.oidc_callback, name="oidc_authentication_callback"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("units/", org_views.unit_list, name="unit-list"),
     path("units/new/", org_views.unit_create, name="unit-create"),
@@ -47,6 +50,9 @@ urlpatterns = [
         "account/tokens/<int:token_id>/revoke/", user_views.account_token_revoke, name="account-token-revoke"
     ),
     path("audit/", audit_views.audit_log, name="audit-log"),
+    path("audit/export/", audit_views.audit_export, name="audit-export"),
+    path("audit/verify/", audit_views.audit_verify_view, name="audit-verify"),
+    path("security/", security_views.security_policy, name="security-policy"),
     path("indicators/", include("duban.indicators.urls")),
     path("inbox/", include("duban.notify.urls")),
     path("", include("duban.plans.urls")),

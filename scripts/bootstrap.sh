@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES="fonts-noto-cjk chromium poppler-utils gettext"
+APT_PACKAGES="fonts-noto-cjk chromium poppler-utils gettext slapd ldap-utils"
 say() { printf '[duban] %s\n' "$*" >&2; }
 
 runs_ok() {  # a candidate counts only if it runs and is new enough; pyenv shims exit 127 when no version is selected

@@ -14,9 +14,12 @@ class AuditEvent(models.Model):
         SYSTEM = "system", _("System")
 
     created_at = models.DateTimeField(_("time"), default=timezone.now)
+    # The actor and unit keep their ids when the account or unit is removed (no constraint, no SET NULL):
+    # the hash chain covers them, and the log must say who it was even then.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        models.SET_NULL,
+        models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",
@@ -32,10 +35,22 @@ class AuditEvent(models.Model):
     object_repr = models.CharField(_("object"), max_length=300, blank=True)
     # The unit the change concerns, for the unit's history page.
     unit = models.ForeignKey(
-        "org.Unit", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("unit")
+        "org.Unit",
+        models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit"),
     )
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
+    # The hash chain (duban.audit.chain): the event's place in the chain, the hash of the event before it
+    # and its own hash over its content and that link. Set by audit_seal() right after the writing
+    # transaction commits; null/empty until then.
+    seq = models.BigIntegerField(_("sequence"), null=True, blank=True, unique=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
+    hash = models.CharField(_("hash"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("audit event")
@@ -48,6 +63,8 @@ class AuditEvent(models.Model):
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
             # a unit's history page
             models.Index(fields=["unit", "-created_at"], name="audit_unit_idx"),
+            # audit_seal(): the events not yet chained, in the order they were written
+            models.Index(fields=["id"], condition=models.Q(seq=None), name="audit_unsealed_idx"),
         ]
 
     def __str__(self) -> str:
@@ -76,6 +93,40 @@ class AuditEvent(models.Model):
         return out
 
 
+class AuditChainHead(models.Model):
+    """The end of the hash chain: one row, locked while events are chained so the chain stays one line
+    however many processes write at once."""
+
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"#{self.last_seq} {self.last_hash[:12]}"
+
+
+class AuditCheckpoint(models.Model):
+    """Where pruning cut the chain: the last removed event's place and hash, so the events kept still
+    verify from here. The prune itself is an audit event that repeats these figures."""
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
+    pruned_before = models.DateTimeField(_("events before"))
+    count = models.PositiveIntegerField(_("events removed"))
+    last_seq = models.BigIntegerField(_("last removed sequence"))
+    last_hash = models.CharField(_("last removed hash"), max_length=64)
+
+    class Meta:
+        ordering = ["-last_seq"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d} #{self.last_seq}"
+
+
+# Actions that belong to the security audit (accounts, sign-ins, tokens, the policy, the log itself):
+# only the audit admin reads them; the history of the work shows the rest.
+SECURITY_ACTION_PREFIXES = ("user.", "token.", "security.", "audit.")
+
 # Human names for the actions services record; an action missing here shows as its code.
 ACTION_LABELS = {
     "unit.create": _("Unit created"),
@@ -97,6 +148,13 @@ ACTION_LABELS = {
     "user.locked": _("Account locked after failed sign-ins"),
     "token.create": _("API token created"),
     "token.revoke": _("API token revoked"),
+    "user.login": _("Signed in"),
+    "user.login_failed": _("Sign-in failed"),
+    "user.logout": _("Signed out"),
+    "user.sso_sync": _("Account updated from the directory"),
+    "security.policy": _("Security policy changed"),
+    "audit.export": _("Audit log exported"),
+    "audit.prune": _("Old audit events removed"),
 }
 
 

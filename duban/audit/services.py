@@ -1,4 +1,7 @@
-"""audit_record(): the one way every service writes down who changed what."""
+"""audit_record(): the one way every service writes down who changed what.
+
+Events are only ever added: nothing in duban updates or deletes one, except the chaining right after
+the commit (duban.audit.chain) and pruning past the retention time (duban.audit.retention)."""
 
 import datetime
 import decimal
@@ -6,6 +9,7 @@ from typing import Any
 
 from django.db import models
 
+from duban.audit.chain import seal_after_commit
 from duban.audit.models import AuditEvent
 from duban.core.context import current_ip, current_source
 
@@ -74,9 +78,11 @@ def build_audit_event(
 def audit_record(**kwargs: Any) -> AuditEvent:
     event = build_audit_event(**kwargs)
     event.save()
+    seal_after_commit()
     return event
 
 
 def audit_record_many(events: list[AuditEvent]) -> None:
     """Save events built with build_audit_event() in one go (bulk changes of thousands of rows)."""
     AuditEvent.objects.bulk_create(events, batch_size=1000)
+    seal_after_commit()

@@ -14,4 +14,7 @@ def duban(request):
         "access": access_for(user),
         "unread_count": unread,
         "duban_version": settings.DUBAN_VERSION,
+        "oidc_enabled": settings.DUBAN_OIDC_ENABLED,
+        "ldap_enabled": settings.DUBAN_LDAP_ENABLED,
+        "sso_button": settings.DUBAN_SSO_BUTTON,
     }

@@ -74,3 +74,10 @@ class StaleEdit(DubanError):
 class InvalidState(DubanError):
     status = 409
     code = "invalid_state"
+
+
+class TooManyAttempts(DubanError):
+    """Locked after repeated failures (a wrong password); try again later."""
+
+    status = 429
+    code = "locked"

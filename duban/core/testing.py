@@ -7,6 +7,8 @@ BaseTestCase creates, in two units of a small tree:
 - ``head``    unit head (单位负责人) of ``unit``
 - ``other``   reporter of ``other_unit`` — sees none of ``unit``'s objects
 - ``multi``   reporter of both ``unit`` and ``third_unit``
+- ``security`` security admin (安全管理员): accounts, roles, lockout, password rules
+- ``auditor``  audit admin (审计管理员): reads and exports the audit log
 """
 
 from django.test import TestCase
@@ -28,6 +30,8 @@ class BaseTestCase(TestCase):
     head: User
     other: User
     multi: User
+    security: User
+    auditor: User
 
     @classmethod
     def setUpTestData(cls):
@@ -58,6 +62,8 @@ class BaseTestCase(TestCase):
             "刘联络",
             [(cls.unit, Membership.Role.REPORTER), (cls.third_unit, Membership.Role.REPORTER)],
         )
+        cls.security = cls._user("security", "孙安全", [(cls.office, Membership.Role.SECURITY)])
+        cls.auditor = cls._user("auditor", "周审计", [(cls.office, Membership.Role.AUDITOR)])
 
     @classmethod
     def _user(cls, username, full_name, memberships) -> User:

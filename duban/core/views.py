@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from duban.core.http import AuthenticatedHttpRequest
@@ -21,6 +22,14 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     overview, unit staff their units."""
     acc = access_for(request.user)
     ctx: dict = {"acc": acc}
+    if not acc.sees_everything and not acc.staff_unit_ids and (acc.is_security_admin or acc.is_audit_admin):
+        # The security and audit admins (三员分立) see no plan work: their pages are accounts and the log.
+        if acc.is_security_admin:
+            ctx["user_total"] = User.objects.filter(is_active=True).count()
+            ctx["locked_users"] = User.objects.filter(locked_until__gt=timezone.now()).order_by("username")
+            return render(request, "core/home_security.html", ctx)
+        ctx["recent_events"] = audit_events_visible_to(request.user).select_related("actor", "unit")[:10]
+        return render(request, "core/home_audit.html", ctx)
     if acc.sees_everything:
         ctx["unit_counts"] = (
             Unit.objects.filter(is_active=True).values("kind").annotate(n=Count("id")).order_by("kind")
@@ -29,7 +38,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         ctx["unit_counts"] = [(kinds.get(r["kind"], r["kind"]), r["n"]) for r in ctx["unit_counts"]]
         ctx["unit_total"] = Unit.objects.filter(is_active=True).count()
         ctx["user_total"] = User.objects.filter(is_active=True).count()
-        ctx["locked_users"] = [u for u in User.objects.exclude(locked_until=None) if u.is_locked()]
+        ctx["locked_users"] = User.objects.filter(locked_until__gt=timezone.now()).order_by("username")
         ctx["recent_events"] = audit_events_visible_to(request.user).select_related("actor", "unit")[:10]
         template = "core/home_admin.html" if acc.is_admin else "core/home_leader.html"
     else:

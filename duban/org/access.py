@@ -1,7 +1,11 @@
 """The access chokepoints. Every read and write of scoped data asks here.
 
 Rules:
-- office admins (督办管理员) see and change everything;
+- office admins (督办管理员) see and change everything of the plans' work;
+- separate administrator duties (三员分立, on unless DUBAN_SEPARATE_DUTIES=0): the office admin is the
+  system administrator; accounts, roles, lockout and password rules belong to the security admin
+  (安全管理员), the audit log to the audit admin (审计管理员); these two see none of the plans' work.
+  With the setting off the office admin holds all three duties;
 - leaders (领导) see everything and change nothing (403 on writes);
 - unit staff (承办人, 单位负责人) see their own units' work; another unit's object is 404,
   so its existence does not leak;
@@ -11,7 +15,8 @@ Rules:
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +27,15 @@ ROLE_ADMIN = Membership.Role.ADMIN
 ROLE_LEADER = Membership.Role.LEADER
 ROLE_HEAD = Membership.Role.HEAD
 ROLE_REPORTER = Membership.Role.REPORTER
+ROLE_SECURITY = Membership.Role.SECURITY
+ROLE_AUDITOR = Membership.Role.AUDITOR
+# The roles of the three administrators; under separate duties a user holds at most one of them, and the
+# security and audit admins hold no other role at all.
+DUTY_ROLES = (ROLE_ADMIN, ROLE_SECURITY, ROLE_AUDITOR)
+
+
+def duties_separated() -> bool:
+    return bool(settings.DUBAN_SEPARATE_DUTIES)
 
 
 @dataclass(frozen=True)
@@ -31,6 +45,8 @@ class Access:
     is_leader: bool = False
     reporter_unit_ids: frozenset[int] = field(default_factory=frozenset)
     head_unit_ids: frozenset[int] = field(default_factory=frozenset)
+    is_security_admin: bool = False
+    is_audit_admin: bool = False
 
     @property
     def staff_unit_ids(self) -> frozenset[int]:
@@ -41,10 +57,24 @@ class Access:
         return self.is_admin or self.is_leader
 
     @property
+    def manages_users(self) -> bool:
+        """Accounts, roles, lockout and the password rules: the security admin's duty."""
+        return self.is_security_admin or (self.is_admin and not duties_separated())
+
+    @property
+    def reads_audit_log(self) -> bool:
+        """The whole audit log, its export and verification: the audit admin's duty."""
+        return self.is_audit_admin or (self.sees_everything and not duties_separated())
+
+    @property
     def roles(self) -> list[str]:
         out: list[str] = []
         if self.is_admin:
             out.append(ROLE_ADMIN)
+        if self.is_security_admin:
+            out.append(ROLE_SECURITY)
+        if self.is_audit_admin:
+            out.append(ROLE_AUDITOR)
         if self.is_leader:
             out.append(ROLE_LEADER)
         if self.head_unit_ids:
@@ -70,11 +100,15 @@ def access_for(user) -> Access:
         return cached
     reporter, head = set(), set()
     is_admin = bool(user.is_superuser)
-    is_leader = False
+    is_leader = is_security = is_auditor = False
     rows = Membership.objects.filter(user=user, unit__is_active=True).values_list("unit_id", "role")
     for unit_id, role in rows:
         if role == ROLE_ADMIN:
             is_admin = True
+        elif role == ROLE_SECURITY:
+            is_security = True
+        elif role == ROLE_AUDITOR:
+            is_auditor = True
         elif role == ROLE_LEADER:
             is_leader = True
         elif role == ROLE_HEAD:
@@ -87,6 +121,8 @@ def access_for(user) -> Access:
         is_leader=is_leader,
         reporter_unit_ids=frozenset(reporter),
         head_unit_ids=frozenset(head),
+        is_security_admin=is_security,
+        is_audit_admin=is_auditor,
     )
     user._duban_access = result
     return result
@@ -110,6 +146,22 @@ def require_office_admin(user) -> None:
 
 NOT_ADMIN = _("Only an office admin (督办管理员) may do this.")
 READ_ONLY = _("Your role is read-only.")
+NOT_SECURITY_ADMIN = _("Only the security admin (安全管理员) manages accounts, roles and password rules.")
+NOT_AUDIT_ADMIN = _("Only the audit admin (审计管理员) may read the audit log.")
+PROTECTED_ACCOUNT = _(
+    "Security and audit admin accounts are managed on the server with `duban createadmin`, not on this page."
+)
+
+
+def require_user_manager(user) -> None:
+    """Raise 403 for anyone signed in who does not manage accounts (the security admin's duty)."""
+    if not access_for(user).manages_users:
+        raise NotAllowed(NOT_SECURITY_ADMIN)
+
+
+def require_audit_reader(user) -> None:
+    if not access_for(user).reads_audit_log:
+        raise NotAllowed(NOT_AUDIT_ADMIN)
 
 
 # --- units --------------------------------------------------------------------------------------
@@ -151,21 +203,32 @@ def get_unit_for_admin(user, pk) -> Unit:
 
 
 def users_visible_to(user) -> QuerySet[User]:
-    """Admins manage all users; leaders see all; unit staff see their colleagues."""
+    """The security admin manages all users; office admins and leaders see all; unit staff see their
+    colleagues."""
     acc = access_for(user)
-    if acc.sees_everything:
+    if acc.sees_everything or acc.manages_users:
         return User.objects.all()
     return User.objects.filter(memberships__unit_id__in=acc.staff_unit_ids).distinct()
 
 
+def is_protected_account(target: User) -> bool:
+    """Under separate duties the security and audit admins' own accounts are not edited on the web: a
+    security admin who could reset the audit admin's password could read the log in their place."""
+    return duties_separated() and target.memberships.filter(role__in=[ROLE_SECURITY, ROLE_AUDITOR]).exists()
+
+
 def get_user_for_admin(user, pk) -> User:
+    """A user account to change: 404 if unseen, 403 unless the user manages accounts, 403 for one's own
+    account and for the protected administrator accounts."""
     acc = access_for(user)
     try:
         target = users_visible_to(user).get(pk=pk)
     except (User.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    if not acc.is_admin:
-        raise NotAllowed(NOT_ADMIN)
+    if not acc.manages_users:
+        raise NotAllowed(NOT_SECURITY_ADMIN if duties_separated() else NOT_ADMIN)
+    if duties_separated() and (target.pk == user.pk or is_protected_account(target)):
+        raise NotAllowed(PROTECTED_ACCOUNT)
     return target
 
 
@@ -173,9 +236,16 @@ def get_user_for_admin(user, pk) -> User:
 
 
 def audit_events_visible_to(user):
-    from duban.audit.models import AuditEvent
+    """The audit admin reads everything. Others see the history of the work they see (a unit's page,
+    "who changed this"), never the security events (sign-ins, accounts, roles, tokens, the log itself)."""
+    from duban.audit.models import SECURITY_ACTION_PREFIXES, AuditEvent
 
     acc = access_for(user)
-    if acc.sees_everything:
+    if acc.reads_audit_log:
         return AuditEvent.objects.all()
-    return AuditEvent.objects.filter(unit_id__in=acc.staff_unit_ids)
+    work = AuditEvent.objects.exclude(
+        Q.create([("action__startswith", p) for p in SECURITY_ACTION_PREFIXES], connector=Q.OR)
+    )
+    if acc.sees_everything:
+        return work
+    return work.filter(unit_id__in=acc.staff_unit_ids)

@@ -1,7 +1,6 @@
 """Password login with throttling, and API token authentication."""
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from duban.org import services
 from duban.org.models import ApiToken, User
+from duban.org.policy import get_policy
 
 LOGIN_INVALID = _(
     "Wrong username or password. After %(max)d failed attempts the account is locked for %(minutes)d minutes."
@@ -22,13 +22,26 @@ LOGIN_DISABLED = _("This account is disabled. Ask an office admin (督办管理�
 
 
 class ThrottledModelBackend(ModelBackend):
-    """Like ModelBackend, but lets the login form tell a disabled account from a wrong password."""
+    """Like ModelBackend, but lets the login form tell a disabled account from a wrong password.
+    A disabled account's existing sessions stop working (get_user), as with ModelBackend."""
 
     def user_can_authenticate(self, user) -> bool:
         return True
 
+    def get_user(self, user_id):
+        user = super().get_user(user_id)
+        return user if user is not None and user.is_active else None
+
+
+def _locked_error(locked_until) -> forms.ValidationError:
+    local = timezone.localtime(locked_until)
+    return forms.ValidationError(LOGIN_LOCKED % {"time": date_format(local, "H:i")}, code="locked")
+
 
 class LoginForm(AuthenticationForm):
+    """Sign-in with throttling. An unknown username is throttled exactly like an account, so neither
+    the messages nor the lockout tell which usernames exist."""
+
     error_messages = {
         "invalid_login": LOGIN_INVALID,
         "inactive": LOGIN_DISABLED,
@@ -39,28 +52,32 @@ class LoginForm(AuthenticationForm):
         password = self.cleaned_data.get("password")
         if not username or password is None:
             return self.cleaned_data
+        policy = get_policy()
         user = User.objects.filter(username__iexact=username).first()
-        if user is not None and user.is_locked():
-            local = timezone.localtime(user.locked_until)
-            raise forms.ValidationError(LOGIN_LOCKED % {"time": date_format(local, "H:i")}, code="locked")
+        locked_until = services.login_locked_until(username=username, user=user)
+        if locked_until is not None:
+            raise _locked_error(locked_until)
         self.user_cache = authenticate(
             self.request, username=user.username if user else username, password=password
         )
         if self.user_cache is None:
-            if user is not None:
-                user = services.user_login_failed(
-                    user=user,
-                    max_failures=settings.DUBAN_LOGIN_MAX_FAILURES,
-                    lockout_minutes=settings.DUBAN_LOGIN_LOCKOUT_MINUTES,
-                )
-                if user.is_locked():
-                    local = timezone.localtime(user.locked_until)
-                    raise forms.ValidationError(
-                        LOGIN_LOCKED % {"time": date_format(local, "H:i")}, code="locked"
-                    )
+            from duban.org.sso import pop_refusal
+
+            refusal = pop_refusal()
+            if refusal:
+                # The directory knew the password, but duban cannot take the account (no unit, a local
+                # account of that name): say why instead of counting a failure.
+                raise forms.ValidationError(refusal, code="sso_refused")
+            locked_until = services.login_failed(
+                username=username,
+                user=user,
+                max_failures=policy.max_failures,
+                lockout_minutes=policy.lockout_minutes,
+            )
+            if locked_until is not None:
+                raise _locked_error(locked_until)
             raise forms.ValidationError(
-                LOGIN_INVALID
-                % {"max": settings.DUBAN_LOGIN_MAX_FAILURES, "minutes": settings.DUBAN_LOGIN_LOCKOUT_MINUTES},
+                LOGIN_INVALID % {"max": policy.max_failures, "minutes": policy.lockout_minutes},
                 code="invalid_login",
             )
         self.confirm_login_allowed(self.user_cache)

@@ -22,6 +22,9 @@ DEMO_USERS = [
     ("hunchun-reporter", "金承办", "hunchun", Membership.Role.REPORTER),
     ("hunchun-head", "朴主任", "hunchun", Membership.Role.HEAD),
     ("multi-staff", "刘联络", "commerce", Membership.Role.REPORTER),
+    # Separate administrator duties (三员分立): accounts and password rules; the audit log.
+    ("secadmin", "孙安全", "cjt-office", Membership.Role.SECURITY),
+    ("auditor", "周审计", "cjt-office", Membership.Role.AUDITOR),
 ]
 # Staff of several units at once: the liaison also reports for the port office.
 EXTRA_MEMBERSHIPS = [("multi-staff", "port-office", Membership.Role.REPORTER)]

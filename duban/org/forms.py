@@ -64,14 +64,23 @@ class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+def grantable_roles() -> list[tuple[str, str]]:
+    """The roles the web may give: under separate duties not the security and audit admins' (the CLI
+    gives those)."""
+    from duban.org.access import duties_separated
+
+    hidden = {Membership.Role.SECURITY, Membership.Role.AUDITOR} if duties_separated() else set()
+    return [(v, label) for v, label in Membership.Role.choices if v not in hidden]
+
+
 class UserCreateForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     full_name = forms.CharField(label=_("Full name"), max_length=60, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput, min_length=8)
+    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput)
     unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.filter(is_active=True), required=False)
-    role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *Membership.Role.choices], required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=lambda: [("", "—"), *grantable_roles()], required=False)
 
     def clean_username(self) -> str:
         value = self.cleaned_data["username"].strip()
@@ -96,16 +105,16 @@ class UserEditForm(forms.Form):
 
 class MembershipAddForm(forms.Form):
     unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.filter(is_active=True))
-    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=grantable_roles)
 
 
 class PasswordResetForm(forms.Form):
-    password = forms.CharField(label=_("New password"), widget=forms.PasswordInput, min_length=8)
+    password = forms.CharField(label=_("New password"), widget=forms.PasswordInput)
 
 
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(label=_("Current password"), widget=forms.PasswordInput)
-    new_password = forms.CharField(label=_("New password"), widget=forms.PasswordInput, min_length=8)
+    new_password = forms.CharField(label=_("New password"), widget=forms.PasswordInput)
     new_password2 = forms.CharField(label=_("New password again"), widget=forms.PasswordInput)
 
     def clean(self):

@@ -1,6 +1,7 @@
 import hashlib
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -92,6 +93,12 @@ class User(AbstractUser):
     failed_logins = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # When the password was last set, for the password policy's expiry; null: never checked (SSO accounts).
+    password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True)
+    # Set when an administrator chose the password (a new account, a reset): the user changes it first.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    # "ldap" or "oidc" for accounts created by single sign-on: the directory owns their password and unit.
+    sso_source = models.CharField(_("signs in through"), max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("user")
@@ -116,10 +123,17 @@ class Membership(models.Model):
         REPORTER = "reporter", _("Unit reporter")
         HEAD = "head", _("Unit head")
         LEADER = "leader", _("Leader")
+        # Separate administrator duties (三员分立): the office admin is the system administrator; these two
+        # manage accounts and read the audit log, and hold no other role.
+        SECURITY = "security", _("Security admin")
+        AUDITOR = "auditor", _("Audit admin")
 
     user = models.ForeignKey(User, models.CASCADE, related_name="memberships", verbose_name=_("user"))
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="memberships", verbose_name=_("unit"))
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    # Given by the directory at single sign-on (and replaced at the next sign-in if the directory's
+    # department or role changed); roles given in duban by the security admin stay as they are.
+    from_directory = models.BooleanField(_("from the directory"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -159,3 +173,75 @@ class ApiToken(models.Model):
     @staticmethod
     def hash(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class PasswordHistory(models.Model):
+    """A password the user had before (its hash), so the policy can refuse reusing the last N."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # the last N passwords of one user
+            models.Index(fields=["user", "-created_at"], name="org_pwhistory_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins per username that is not an account, counted like an account's so the
+    lockout message does not tell which usernames exist."""
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.username
+
+    def is_locked(self, now=None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+
+class SecurityPolicy(models.Model):
+    """The password and session rules the security admin sets. One row; the environment seeds it."""
+
+    min_length = models.PositiveIntegerField(
+        _("minimum password length"), default=8, validators=[MinValueValidator(6), MaxValueValidator(128)]
+    )
+    min_classes = models.PositiveIntegerField(
+        _("character classes required"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text=_("Of: lower-case letters, upper-case letters, digits, other characters (1–4)."),
+    )
+    max_age_days = models.PositiveIntegerField(
+        _("password expires after (days)"), default=90, help_text=_("0: never.")
+    )
+    history = models.PositiveIntegerField(
+        _("previous passwords that may not be reused"), default=5, help_text=_("0: no check.")
+    )
+    idle_minutes = models.PositiveIntegerField(
+        _("sign out after idle (minutes)"), default=30, help_text=_("0: only when the browser closes.")
+    )
+    max_failures = models.PositiveIntegerField(
+        _("failed sign-ins before the account locks"), default=5, validators=[MinValueValidator(1)]
+    )
+    lockout_minutes = models.PositiveIntegerField(
+        _("lockout (minutes)"), default=15, validators=[MinValueValidator(1)]
+    )
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("security policy")
+        verbose_name_plural = _("security policy")
+
+    def __str__(self) -> str:
+        return str(_("security policy"))

@@ -5,17 +5,17 @@ from collections.abc import Iterable, Sequence
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from pypinyin import lazy_pinyin
 
 from duban.audit.services import audit_record, snapshot
-from duban.core.errors import InvalidInput, InvalidState, StaleEdit
+from duban.core.errors import InvalidInput, InvalidState, NotAllowed, StaleEdit, TooManyAttempts
 from duban.org import work
 from duban.org.access import forget_access
-from duban.org.models import ApiToken, Membership, Unit, UnitGroup, User
+from duban.org.models import ApiToken, LoginThrottle, Membership, SecurityPolicy, Unit, UnitGroup, User
 
 UNIT_FIELDS = [
     "code",
@@ -48,7 +48,23 @@ STALE = _(
 )
 USERNAME_TAKEN = _("The username “%(name)s” is taken.")
 WRONG_OLD_PASSWORD = _("Your current password is not correct.")
+PASSWORD_LOCKED = _(
+    "Too many wrong passwords: this account is locked until %(time)s. Try again then, or ask the security admin to unlock it."
+)
+SSO_NO_UNIT = _(
+    "Your department in the directory, “%(department)s”, is not a unit in duban. Ask the security admin to add it (or map it in DUBAN_SSO_UNIT_MAP)."
+)
+SSO_LOCAL_ACCOUNT = _(
+    "“%(name)s” is an account of duban itself: sign in with its duban password. The directory cannot take it over."
+)
+SSO_PASSWORD = _("This account signs in through the directory (single sign-on); change the password there.")
 BAD_ROLE = _("Unknown role “%(role)s”.")
+DUTY_ROLES_EXCLUSIVE = _(
+    "The security admin and the audit admin hold no other role (separate administrator duties, 三员分立)."
+)
+DUTY_ROLES_CLI_ONLY = _(
+    "The security and audit admin roles are given on the server with `duban createadmin --role …`, not here."
+)
 
 
 def _check_version(obj, version: int | None) -> None:
@@ -391,7 +407,10 @@ def user_create(
     phone: str = "",
     memberships: Iterable[tuple[Unit, str]] = (),
     is_superuser: bool = False,
+    must_change_password: bool = False,
 ) -> User:
+    memberships = list(memberships)
+    _check_duty_roles(actor, {r for _u, r in memberships})
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
         raise InvalidInput(USERNAME_TAKEN % {"name": username}, code="username_taken")
@@ -400,6 +419,8 @@ def user_create(
     user.is_staff = is_superuser
     _validate_password(password, user)
     user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.must_change_password = must_change_password
     try:
         user.full_clean()
     except ValidationError as e:
@@ -409,6 +430,21 @@ def user_create(
         _add_membership(user, unit, role)
     audit_record(actor=actor, action="user.create", obj=user, after=_user_state(user))
     return user
+
+
+def _check_duty_roles(actor, roles: set[str], granted: set[str] | None = None) -> None:
+    """Separate duties (三员分立): the security and audit admins hold no other role, and nobody grants
+    those two roles on the web or the API; the server's operator does, with `duban createadmin`."""
+    from duban.org.access import duties_separated
+
+    if not duties_separated():
+        return
+    admin_only = {Membership.Role.SECURITY, Membership.Role.AUDITOR}
+    if roles & admin_only and len(roles) > 1:
+        raise InvalidInput(DUTY_ROLES_EXCLUSIVE, code="duty_roles")
+    granted = roles if granted is None else granted
+    if granted & admin_only and getattr(actor, "is_authenticated", False):
+        raise NotAllowed(DUTY_ROLES_CLI_ONLY, code="duty_roles")
 
 
 def _add_membership(user: User, unit: Unit, role: str) -> None:
@@ -447,6 +483,8 @@ def user_set_memberships(*, actor, user: User, memberships: Iterable[tuple[Unit,
     for _unit_id, role in wanted:
         if role not in Membership.Role.values:
             raise InvalidInput(BAD_ROLE % {"role": role})
+    had = {r for _u, r in user.memberships.values_list("unit_id", "role")}
+    _check_duty_roles(actor, {r for _u, r in wanted}, granted={r for _u, r in wanted} - had)
     for m in list(user.memberships.all()):
         if (m.unit_id, m.role) not in wanted:
             m.delete()
@@ -461,26 +499,69 @@ def user_set_memberships(*, actor, user: User, memberships: Iterable[tuple[Unit,
     return user
 
 
-@transaction.atomic
-def user_reset_password(*, actor, user: User, password: str) -> User:
-    _validate_password(password, user)
+def _set_password(user: User, password: str, *, must_change: bool) -> int:
+    """Set a new password: remember the old one for the history rule, start the expiry clock, and revoke
+    every API token (a password change is what someone does who fears the account is known). Sessions
+    elsewhere end by themselves: Django ties each session to the password hash."""
+    from duban.org.policy import remember_password
+
+    old_hash = user.password
     user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.must_change_password = must_change
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    remember_password(user, old_hash)
+    return ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())
+
+
+@transaction.atomic
+def user_reset_password(*, actor, user: User, password: str, must_change: bool = True) -> User:
+    """An administrator sets the password; by default the user must choose their own at next sign-in."""
+    _validate_password(password, user)
+    revoked = _set_password(user, password, must_change=must_change)
     user.failed_logins = 0
     user.locked_until = None
-    user.save(update_fields=["password", "failed_logins", "locked_until"])
-    audit_record(actor=actor, action="user.reset_password", obj=user)
+    user.save(update_fields=["failed_logins", "locked_until"])
+    audit_record(actor=actor, action="user.reset_password", obj=user, after={"tokens_revoked": revoked})
     return user
 
 
-@transaction.atomic
 def user_change_own_password(*, user: User, old_password: str, new_password: str) -> User:
+    """The user changes their own password. A wrong current password counts like a failed sign-in (it
+    locks the account at the limit), so the form cannot be used to guess the password."""
+    from duban.org.policy import get_policy
+
+    user = User.objects.get(pk=user.pk)
+    if user.sso_source:
+        raise InvalidInput(SSO_PASSWORD, code="sso_account")
+    if user.is_locked():
+        raise TooManyAttempts(_locked_message(user.locked_until), code="locked")
     if not user.check_password(old_password):
+        policy = get_policy()
+        # Counted in its own transaction, so the count survives the error below.
+        locked_until = login_failed(
+            username=user.username,
+            user=user,
+            max_failures=policy.max_failures,
+            lockout_minutes=policy.lockout_minutes,
+        )
+        if locked_until is not None:
+            raise TooManyAttempts(_locked_message(locked_until), code="locked")
         raise InvalidInput(WRONG_OLD_PASSWORD, code="wrong_password")
-    _validate_password(new_password, user)
-    user.set_password(new_password)
-    user.save(update_fields=["password"])
-    audit_record(actor=user, action="user.change_password", obj=user)
+    with transaction.atomic():
+        _validate_password(new_password, user)
+        revoked = _set_password(user, new_password, must_change=False)
+        if user.failed_logins:
+            user.failed_logins = 0
+            user.save(update_fields=["failed_logins"])
+        audit_record(actor=user, action="user.change_password", obj=user, after={"tokens_revoked": revoked})
     return user
+
+
+def _locked_message(locked_until) -> str:
+    from django.utils.formats import date_format
+
+    return str(PASSWORD_LOCKED) % {"time": date_format(timezone.localtime(locked_until), "H:i")}
 
 
 @transaction.atomic
@@ -512,9 +593,69 @@ def user_login_failed(*, user: User, max_failures: int, lockout_minutes: int) ->
     return user
 
 
+def _throttle_key(username: str) -> str:
+    return username.strip().lower()[:150]
+
+
+def login_locked_until(*, username: str, user: User | None):
+    """When sign-ins as ``username`` are locked until, or None. An account's lock lives on the account;
+    a username that is no account has a LoginThrottle row counted the same way."""
+    if user is not None:
+        return user.locked_until if user.is_locked() else None
+    row = LoginThrottle.objects.filter(username=_throttle_key(username)).first()
+    return row.locked_until if row is not None and row.is_locked() else None
+
+
+def login_failed(*, username: str, user: User | None, max_failures: int, lockout_minutes: int):
+    """Count a failed sign-in (a wrong password, or a username that is no account) and record it in the
+    audit log. Returns the time the sign-in is now locked until, or None."""
+    from django.db.models import F
+
+    audit_record(
+        actor=None,
+        action="user.login_failed",
+        object_type="org.user",
+        object_id=user.pk if user is not None else None,
+        object_repr=username[:150],
+    )
+    if user is not None:
+        user = user_login_failed(user=user, max_failures=max_failures, lockout_minutes=lockout_minutes)
+        return user.locked_until if user.is_locked() else None
+    key, now = _throttle_key(username), timezone.now()
+    with transaction.atomic():
+        # Rows of usernames nobody tried for a day are dropped, so the table stays small.
+        LoginThrottle.objects.filter(updated_at__lt=now - timezone.timedelta(days=1)).delete()
+        try:
+            with transaction.atomic():
+                LoginThrottle.objects.get_or_create(username=key)
+        except IntegrityError:
+            pass  # a parallel attempt created it
+        LoginThrottle.objects.filter(username=key).update(failures=F("failures") + 1, updated_at=now)
+        row = LoginThrottle.objects.select_for_update().get(username=key)
+        if row.failures >= max_failures:
+            row.failures = 0
+            row.locked_until = now + timezone.timedelta(minutes=lockout_minutes)
+            row.save(update_fields=["failures", "locked_until"])
+    return row.locked_until if row.is_locked(now) else None
+
+
 def user_login_succeeded(*, user: User) -> None:
     if user.failed_logins or user.locked_until:
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+
+
+def user_signed_in(*, user: User) -> None:
+    """Record a sign-in (password, directory or single sign-on) in the audit log."""
+    audit_record(actor=user, action="user.login", obj=user, after={"backend": _backend_name(user)})
+
+
+def user_signed_out(*, user: User) -> None:
+    audit_record(actor=user, action="user.logout", obj=user)
+
+
+def _backend_name(user: User) -> str:
+    backend = getattr(user, "backend", "") or ""
+    return backend.rsplit(".", 1)[-1]
 
 
 # --- API tokens ---------------------------------------------------------------------------------
@@ -543,3 +684,123 @@ def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
     token.save(update_fields=["revoked_at"])
     audit_record(actor=actor, action="token.revoke", obj=token, after={"revoked_at": token.revoked_at})
     return token
+
+
+# --- single sign-on -----------------------------------------------------------------------------
+
+SSO_ROLES = {
+    Membership.Role.REPORTER,
+    Membership.Role.HEAD,
+    Membership.Role.LEADER,
+    Membership.Role.ADMIN,
+}
+
+
+def _sso_unit(department: str) -> Unit | None:
+    from django.conf import settings
+
+    from duban.org.selectors import normalise_name, resolve_unit_name
+
+    mapped = {normalise_name(k): v for k, v in settings.DUBAN_SSO_UNIT_MAP.items()}.get(
+        normalise_name(department)
+    )
+    if mapped:
+        return Unit.objects.filter(code=mapped, is_active=True).first()
+    return resolve_unit_name(department) if department else None
+
+
+def _sso_role(value: str) -> str:
+    from django.conf import settings
+
+    role = settings.DUBAN_SSO_ROLE_MAP.get(value.strip(), settings.DUBAN_SSO_DEFAULT_ROLE) if value else ""
+    role = role or settings.DUBAN_SSO_DEFAULT_ROLE
+    return role if role in SSO_ROLES else Membership.Role.REPORTER
+
+
+@transaction.atomic
+def user_sync_from_directory(
+    *,
+    user: User | None,
+    source: str,
+    username: str,
+    full_name: str,
+    email: str,
+    department: str,
+    role_value: str = "",
+) -> User:
+    """Create or update the account of someone the directory (LDAP/AD, OpenID Connect) just signed in:
+    name and e-mail from the directory, the unit its department names, the role its role attribute
+    maps to. Refuses (InvalidInput) a department that names no unit and a username that is a local
+    password account — the directory must never take over, say, the security admin's account."""
+    unit = _sso_unit(department)
+    if unit is None:
+        raise InvalidInput(SSO_NO_UNIT % {"department": department or "—"}, code="sso_no_unit")
+    role = _sso_role(role_value)
+    if user is None:
+        user = User.objects.filter(username__iexact=username).first()
+    created = user is None or (
+        not user.sso_source and user.last_login is None and not user.has_usable_password()
+    )
+    if user is not None and not created and not user.sso_source:
+        raise InvalidInput(SSO_LOCAL_ACCOUNT % {"name": username}, code="sso_local_account")
+    if user is None:
+        user = User(username=username)
+        user.set_unusable_password()
+    before = None if created else _user_state(user)
+    user.full_name = full_name[:60] or user.full_name
+    user.email = email or user.email
+    user.sso_source = source
+    if user.pk is None:
+        user.save()
+    else:
+        user.save(update_fields=["full_name", "email", "sso_source", "password"])
+    kept = Membership.objects.filter(user=user, from_directory=True, unit=unit, role=role)
+    Membership.objects.filter(user=user, from_directory=True).exclude(pk__in=kept).delete()
+    if not kept.exists():
+        # A role the security admin gave by hand becomes the directory's.
+        Membership.objects.update_or_create(
+            user=user, unit=unit, role=role, defaults={"from_directory": True}
+        )
+    forget_access(user)
+    after = _user_state(user)
+    if before != after:
+        audit_record(
+            actor=None,
+            action="user.sso_sync",
+            obj=user,
+            before=before,
+            after={**after, "source": source, "department": department, "created": created},
+        )
+    return user
+
+
+# --- the security policy ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def security_policy_update(*, actor, version: int | None, values: dict[str, int]) -> SecurityPolicy:
+    """The security admin sets the password and session rules. The first save turns the environment's
+    defaults into the stored policy."""
+    from duban.org.policy import POLICY_FIELDS, forget_policy, policy_defaults
+
+    policy = SecurityPolicy.objects.select_for_update().order_by("pk").first()
+    if policy is None:
+        policy = SecurityPolicy.objects.create(**policy_defaults())
+    _check_version(policy, version)
+    before = snapshot(policy, POLICY_FIELDS)
+    for name in POLICY_FIELDS:
+        if name in values:
+            setattr(policy, name, values[name])
+    try:
+        policy.full_clean()
+    except ValidationError as e:
+        raise InvalidInput("; ".join(e.messages)) from e
+    after = snapshot(policy, POLICY_FIELDS)
+    if after == before:
+        return policy
+    policy.version += 1
+    policy.updated_at = timezone.now()
+    policy.save(update_fields=[*POLICY_FIELDS, "version", "updated_at"])
+    audit_record(actor=actor, action="security.policy", obj=policy, before=before, after=after)
+    forget_policy()
+    return policy

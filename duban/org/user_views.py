@@ -1,4 +1,4 @@
-"""User management (office admins) and the signed-in user's own account: password and API tokens."""
+"""User management (the security admin, or office admins without separate duties) and the signed-in user's own account: password and API tokens."""
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from duban.core.errors import DubanError
 from duban.core.http import AuthenticatedHttpRequest
 from duban.org import services
-from duban.org.access import get_user_for_admin, require_office_admin, users_visible_to
+from duban.org.access import get_user_for_admin, require_user_manager, users_visible_to
 from duban.org.forms import (
     MembershipAddForm,
     PasswordChangeForm,
@@ -28,7 +28,7 @@ from duban.org.models import ApiToken, Membership
 @login_required
 @require_GET
 def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require_office_admin(request.user)
+    require_user_manager(request.user)
     q = request.GET.get("q", "").strip()
     users = users_visible_to(request.user).prefetch_related(
         Prefetch("memberships", queryset=Membership.objects.select_related("unit"))
@@ -44,7 +44,7 @@ def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require_office_admin(request.user)
+    require_user_manager(request.user)
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -57,6 +57,8 @@ def user_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 email=d["email"],
                 phone=d["phone"],
                 memberships=[(d["unit"], d["role"])] if d["unit"] else [],
+                # The administrator chose this password: the user picks their own at first sign-in.
+                must_change_password=True,
             )
         except DubanError as e:
             form.add_error(None, e.message)
@@ -114,12 +116,16 @@ def user_membership_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     form = MembershipAddForm(request.POST)
     if form.is_valid():
         current = [(m.unit, m.role) for m in target.memberships.select_related("unit")]
-        services.user_set_memberships(
-            actor=request.user,
-            user=target,
-            memberships=[*current, (form.cleaned_data["unit"], form.cleaned_data["role"])],
-        )
-        messages.success(request, _("Role added."))
+        try:
+            services.user_set_memberships(
+                actor=request.user,
+                user=target,
+                memberships=[*current, (form.cleaned_data["unit"], form.cleaned_data["role"])],
+            )
+        except DubanError as e:
+            messages.error(request, e.message)
+        else:
+            messages.success(request, _("Role added."))
     else:
         messages.error(request, _("Choose a unit and a role."))
     return redirect("user-detail", pk=target.pk)
@@ -154,7 +160,12 @@ def user_reset_password(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     except DubanError as e:
         messages.error(request, str(e.message))
     else:
-        messages.success(request, _("Password reset. Tell the user the new password in person."))
+        messages.success(
+            request,
+            _(
+                "Password reset. Tell the user the new password in person; they choose their own at the next sign-in."
+            ),
+        )
     return redirect("user-detail", pk=target.pk)
 
 
@@ -173,7 +184,7 @@ def account_password(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_change_own_password(
+            user = services.user_change_own_password(
                 user=request.user,
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password"],
@@ -181,7 +192,7 @@ def account_password(request: AuthenticatedHttpRequest) -> HttpResponse:
         except DubanError as e:
             form.add_error(None, e.message)
         else:
-            update_session_auth_hash(request, request.user)
+            update_session_auth_hash(request, user)
             messages.success(request, _("Your password has been changed."))
             return redirect("home")
     return render(request, "org/account_password.html", {"form": form})

@@ -2,10 +2,11 @@
 
 from datetime import datetime
 
+from django.contrib.auth import update_session_auth_hash
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from duban.api.schemas import ERRORS, ErrorOut
+from duban.api.schemas import ERRORS, THROTTLED_ERRORS, ErrorOut
 from duban.org import services
 from duban.org.access import (
     access_for,
@@ -133,11 +134,22 @@ def me(request):
     }
 
 
-@router.post("/me/password", response={204: None, **ERRORS}, summary="Change my password")
+@router.post(
+    "/me/password",
+    response={204: None, **THROTTLED_ERRORS},
+    summary="Change my password",
+    description=(
+        "A wrong current password counts as a failed sign-in: at the limit the account locks (429). "
+        "On success every API token of the account is revoked (including the one used, if any) and "
+        "other browser sessions end; the session that made the change stays signed in."
+    ),
+)
 def me_password(request, payload: PasswordIn):
-    services.user_change_own_password(
+    user = services.user_change_own_password(
         user=request.auth, old_password=payload.old_password, new_password=payload.new_password
     )
+    if request.session.session_key and request.user.is_authenticated and request.user.pk == user.pk:
+        update_session_auth_hash(request, user)
     return Status(204, None)
 
 

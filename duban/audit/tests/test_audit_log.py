@@ -1,3 +1,4 @@
+from django.test import override_settings
 from django.urls import reverse
 
 from duban.audit.models import AuditEvent
@@ -17,16 +18,21 @@ class AuditLogViewTests(BaseTestCase):
 
     def test_access(self):
         self.assert_login_required(self.url)
+        self.assert_status_for(self.auditor, self.url, 200)
+        for user in (self.admin, self.security, self.leader, self.reporter, self.head, self.other):
+            self.assert_status_for(user, self.url, 403)
+
+    @override_settings(DUBAN_SEPARATE_DUTIES=False)
+    def test_without_separate_duties_office_admins_and_leaders_read_it(self):
         self.assert_status_for(self.admin, self.url, 200)
         self.assert_status_for(self.leader, self.url, 200)
-        for user in (self.reporter, self.head, self.other):
-            self.assert_status_for(user, self.url, 403)
+        self.assert_status_for(self.reporter, self.url, 403)
 
     def shown(self, r):
         return [e.object_repr for e in r.context["page"].object_list]
 
     def test_filters(self):
-        self.login(self.admin)
+        self.login(self.auditor)
         r = self.client.get(self.url, {"source": "cli"})
         self.assertEqual(self.shown(r), ["乙单位"])
         r = self.client.get(self.url, {"actor": self.admin.pk})

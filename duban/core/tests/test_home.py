@@ -1,3 +1,4 @@
+from django.test import override_settings
 from django.urls import reverse
 
 from duban.core.testing import BaseTestCase
@@ -13,7 +14,20 @@ class HomeTests(BaseTestCase):
         self.login(self.admin)
         r = self.client.get(self.url)
         self.assertTemplateUsed(r, "core/home_admin.html")
+        # separate duties: accounts are the security admin's, the log the audit admin's
+        self.assertNotContains(r, reverse("user-list"))
+        self.assertNotContains(r, reverse("audit-log"))
+        self.login(self.security)
+        r = self.client.get(self.url)
+        self.assertTemplateUsed(r, "core/home_security.html")
         self.assertContains(r, reverse("user-list"))
+        self.assertContains(r, reverse("security-policy"))
+        self.assertNotContains(r, reverse("audit-log"))
+        self.login(self.auditor)
+        r = self.client.get(self.url)
+        self.assertTemplateUsed(r, "core/home_audit.html")
+        self.assertContains(r, reverse("audit-log"))
+        self.assertNotContains(r, reverse("user-list"))
         self.login(self.leader)
         r = self.client.get(self.url)
         self.assertTemplateUsed(r, "core/home_leader.html")
@@ -23,6 +37,13 @@ class HomeTests(BaseTestCase):
         self.assertTemplateUsed(r, "core/home_unit.html")
         self.assertContains(r, "吉林省发展和改革委员会")
         self.assertNotContains(r, "吉林省商务厅")
+
+    @override_settings(DUBAN_SEPARATE_DUTIES=False)
+    def test_without_separate_duties_the_office_admin_manages_users_and_reads_the_log(self):
+        self.login(self.admin)
+        r = self.client.get(self.url)
+        self.assertContains(r, reverse("user-list"))
+        self.assertContains(r, reverse("audit-log"))
 
     def test_staff_of_several_units_see_them_all(self):
         self.login(self.multi)

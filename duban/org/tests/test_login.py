@@ -46,10 +46,10 @@ class LoginTests(BaseTestCase):
         self.reporter.save()
         self.assertContains(self.post(), "disabled")
 
-    def test_admin_unlocks(self):
+    def test_the_security_admin_unlocks(self):
         for _ in range(3):
             self.post(password="nope")
-        self.login(self.admin)
+        self.login(self.security)
         self.client.post(reverse("user-unlock", args=[self.reporter.pk]))
         self.client.logout()
         self.assertRedirects(self.post(), reverse("home"))

@@ -10,12 +10,12 @@ class UserListTests(BaseTestCase):
 
     def test_access(self):
         self.assert_login_required(self.url)
-        self.assert_status_for(self.admin, self.url, 200)
-        for user in (self.leader, self.reporter, self.head, self.other):
+        self.assert_status_for(self.security, self.url, 200)
+        for user in (self.admin, self.auditor, self.leader, self.reporter, self.head, self.other):
             self.assert_status_for(user, self.url, 403)
 
     def test_search(self):
-        self.login(self.admin)
+        self.login(self.security)
         r = self.client.get(self.url, {"q": "商务"})
         self.assertContains(r, "other")
         self.assertNotContains(r, ">reporter<")
@@ -26,12 +26,12 @@ class UserCreateTests(BaseTestCase):
 
     def test_access(self):
         self.assert_login_required(self.url)
-        for user in (self.leader, self.reporter, self.head):
+        for user in (self.admin, self.auditor, self.leader, self.reporter, self.head):
             self.assert_status_for(user, self.url, 403, "post", {"username": "x", "password": "abcdefgh123"})
         self.assertFalse(User.objects.filter(username="x").exists())
 
-    def test_admin_creates_a_user_with_a_role(self):
-        self.login(self.admin)
+    def test_security_admin_creates_a_user_with_a_role(self):
+        self.login(self.security)
         r = self.client.post(
             self.url,
             {
@@ -49,7 +49,7 @@ class UserCreateTests(BaseTestCase):
         self.assertTrue(AuditEvent.objects.filter(action="user.create", object_id=str(user.pk)).exists())
 
     def test_a_weak_password_or_taken_username_is_refused(self):
-        self.login(self.admin)
+        self.login(self.security)
         r = self.client.post(self.url, {"username": "weak", "password": "12345678"})
         self.assertEqual(r.status_code, 200)
         self.assertFalse(User.objects.filter(username="weak").exists())
@@ -62,14 +62,16 @@ class UserDetailTests(BaseTestCase):
     def test_access(self):
         url = reverse("user-detail", args=[self.reporter.pk])
         self.assert_login_required(url)
-        self.assert_status_for(self.admin, url, 200)
+        self.assert_status_for(self.security, url, 200)
+        self.assert_status_for(self.admin, url, 403)
+        self.assert_status_for(self.auditor, url, 404)  # sees no accounts at all
         self.assert_status_for(self.leader, url, 403)
         self.assert_status_for(self.head, url, 403)  # a colleague: visible, but not theirs to manage
         self.assert_status_for(self.other, url, 404)
-        self.assert_status_for(self.admin, reverse("user-detail", args=[999999]), 404)
+        self.assert_status_for(self.security, reverse("user-detail", args=[999999]), 404)
 
-    def test_admin_disables_a_user(self):
-        self.login(self.admin)
+    def test_security_admin_disables_a_user(self):
+        self.login(self.security)
         url = reverse("user-detail", args=[self.reporter.pk])
         r = self.client.post(url, {"full_name": "张承办", "email": "", "phone": "", "version": 1})
         self.assertRedirects(r, url)
@@ -77,7 +79,7 @@ class UserDetailTests(BaseTestCase):
         self.assertFalse(self.reporter.is_active)
 
     def test_stale_user_edit_is_refused(self):
-        self.login(self.admin)
+        self.login(self.security)
         url = reverse("user-detail", args=[self.reporter.pk])
         self.client.post(url, {"full_name": "一", "is_active": "on", "version": 1})
         r = self.client.post(url, {"full_name": "二", "is_active": "on", "version": 1})
@@ -97,8 +99,8 @@ class UserDetailTests(BaseTestCase):
             self.assert_status_for(self.leader, url, 403, "post")
             self.assert_status_for(self.other, url, 404, "post")
 
-    def test_admin_manages_memberships_for_staff_of_several_units(self):
-        self.login(self.admin)
+    def test_security_admin_manages_memberships_for_staff_of_several_units(self):
+        self.login(self.security)
         self.client.post(
             reverse("user-membership-add", args=[self.reporter.pk]),
             {"unit": self.third_unit.pk, "role": "head"},
@@ -111,8 +113,8 @@ class UserDetailTests(BaseTestCase):
         )
         self.assertEqual(AuditEvent.objects.filter(action="user.memberships").count(), 2)
 
-    def test_admin_resets_a_password_and_unlocks(self):
-        self.login(self.admin)
+    def test_security_admin_resets_a_password_and_unlocks(self):
+        self.login(self.security)
         self.client.post(
             reverse("user-reset-password", args=[self.reporter.pk]), {"password": "Brand-new-pw9"}
         )
