@@ -69,9 +69,12 @@ class DubanAPI(NinjaAPI):
                     wanted.add(422)
                 if op.get("requestBody"):
                     wanted.add(413)
-                for status in sorted(wanted):
+                # ninja keys the declared responses by int: a str key beside it would be the same key
+                # twice in the JSON, which Swagger UI's YAML reader refuses
+                declared = {int(k) for k in op["responses"]}
+                for status in sorted(wanted - declared):
                     op["responses"].setdefault(
-                        str(status),
+                        status,
                         {
                             "description": ERROR_STATUSES[status],
                             "content": {"application/json": {"schema": error_ref}},

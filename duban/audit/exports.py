@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from duban.audit.chain import HASH_FIELDS, event_digest
 from duban.audit.models import AuditEvent
+from duban.core.xlsx import FORMULA_TRIGGERS
 
 FORMATS = ("csv", "xlsx", "json")
 CONTENT_TYPES = {
@@ -24,13 +25,11 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
 }
-# Spreadsheet programs run a cell that starts with one of these as a formula (OWASP CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def as_text(value: Any) -> Any:
-    """User text for a spreadsheet cell: never a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """User text for a CSV cell: never a formula (OWASP CSV injection; .xlsx uses duban.core.xlsx)."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
 
@@ -94,20 +93,16 @@ def write_csv(qs: QuerySet[AuditEvent], out: IO[str]) -> int:
 
 def write_xlsx(qs: QuerySet[AuditEvent], out: IO[bytes]) -> int:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+
+    from duban.core import xlsx
 
     wb = Workbook(write_only=True)
+    xlsx.add_styles(wb)
     ws = wb.create_sheet(_("Audit log"))
-    ws.append(_headers())
+    ws.append(xlsx.row(ws, _headers(), xlsx.HEAD))
     n = 0
     for row in _rows(in_chain_order(qs).iterator(chunk_size=2000)):
-        cells = []
-        for v in row:
-            cell = WriteOnlyCell(ws, value=v)
-            if isinstance(v, str):
-                cell.data_type = "s"  # text, even when it starts with "="
-            cells.append(cell)
-        ws.append(cells)
+        ws.append(xlsx.row(ws, row))
         n += 1
     wb.save(out)
     return n

@@ -15,7 +15,9 @@ def logout(page):
 def test_write_approve_return_revise_accept(page, screenshot):
     call_command("demo", "--quiet-logins")
     report = (
-        Report.objects.filter(round__period="2014年5月", unit__code="drc", state="draft")
+        Report.objects.filter(
+            round__period="2014年5月", unit__code="drc", state="draft", assignment__isnull=False
+        )
         .order_by("assignment__item__order")
         .first()
     )

@@ -118,7 +118,7 @@ class CandidateOut(Schema):
     version: int
 
 
-class DecisionIn(Schema):
+class CandidateDecisionIn(Schema):
     id: Id
     version: int | None = None
     action: str = Field(examples=["confirm"])
@@ -363,7 +363,7 @@ def candidate_propose(request, plan_id: int):
     response={200: DecideOut, **ERRORS},
     summary="Confirm, merge or reject candidates in bulk, all or nothing",
 )
-def candidate_decide(request, plan_id: int, payload: list[DecisionIn]):
+def candidate_decide(request, plan_id: int, payload: list[CandidateDecisionIn]):
     plan = get_plan_for_proposals(request.auth, plan_id)
     return services.candidates_decide(actor=request.auth, plan=plan, decisions=[d.dict() for d in payload])
 

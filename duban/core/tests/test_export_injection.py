@@ -117,6 +117,10 @@ DOORS = {
         "projects.ledger.export_ledger",
         lambda t: t.cli("projects", "export", "--year", 2014),
     ),
+    "audit log (the audit admin's export)": (
+        "audit.exports.write_xlsx",
+        lambda t: (t.login(t.auditor), t.page(reverse("audit-export") + "?format=xlsx"))[1],
+    ),
 }
 
 

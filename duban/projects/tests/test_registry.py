@@ -220,7 +220,7 @@ class ProjectReportTests(BaseTestCase):
     def test_reminders_name_the_project(self):
         self._file(self.projects["珲春至东宁铁路"])
         due = reminders_due(datetime.date(2014, 6, 5))
-        self.assertTrue(any("珲春至东宁铁路" in d["title"] for d in due))
+        self.assertTrue(any("珲春至东宁铁路" in d.title for d in due))
 
 
 class LedgerTests(BaseTestCase):

@@ -125,6 +125,8 @@ class HealthTests(TickTestCase):
         self.assertContains(r, 'data-tick-health="ok"')
         self.assertContains(r, "2014-06-20 10:00")
         with time_machine.travel(at(20, 11), tick=False):
+            self.client.logout()  # 40 minutes on: the idle timeout (30) has signed the admin out
+            self.login(self.admin)
             r = self.client.get(url)
         self.assertContains(r, 'data-tick-health="stale"')
         self.assertContains(r, "60")
